@@ -1,0 +1,126 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        if not email:
+            raise ValueError("Users need an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone signs in with an email address: sellers' members, buyers and staff."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email.split("@")[0]
+
+    def get_short_name(self) -> str:
+        return self.get_full_name().split(" ")[0]
+
+
+class SellerAccount(models.Model):
+    """One business on the marketplace. Everything a seller sees is scoped to this account."""
+
+    business_name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    # R18: when false, new buyers (first order after `accepting_changed_at`) cannot write.
+    accepting_buyer_messages = models.BooleanField(default=True)
+    accepting_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["business_name"]
+
+    def __str__(self) -> str:
+        return self.business_name
+
+
+class SellerMembership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MEMBER = "member", "Member"
+
+    seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="memberships")
+    # A user works for at most one seller account.
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="seller_membership")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["seller", "role", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()} of {self.seller})"
+
+
+class BuyerProfile(models.Model):
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        GERMAN = "de", "Deutsch"
+        FRENCH = "fr", "Français"
+        SPANISH = "es", "Español"
+        JAPANESE = "ja", "日本語"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="buyer_profile")
+    preferred_language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    # R2: opted out of unsolicited messages from all sellers.
+    opted_out_of_unsolicited = models.BooleanField(default=False)
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__email"]
+
+    def __str__(self) -> str:
+        return f"Buyer profile of {self.user}"
+
+
+class NotificationPreferences(models.Model):
+    """Notification Preferences › Messaging of a seller account (R22, R4)."""
+
+    seller = models.OneToOneField(
+        SellerAccount, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    # "Buyer Messages": copies of buyer messages go to this address, from the buyer alias.
+    buyer_message_copies = models.BooleanField(default=False)
+    buyer_message_copies_email = models.EmailField(blank=True)
+    # "Buyer Opt-out": bounce-backs when a message is blocked because the buyer opted out (R4).
+    opt_out_bounces = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification preferences"
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.seller}"

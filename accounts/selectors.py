@@ -1,0 +1,45 @@
+from accounts.models import (
+    BuyerProfile,
+    NotificationPreferences,
+    SellerAccount,
+    SellerMembership,
+    User,
+)
+
+
+def membership_for_user(*, user: User) -> SellerMembership | None:
+    """The user's seller membership with its seller, fetched once per request (one query)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_cached_membership"):
+        user._cached_membership = (
+            SellerMembership.objects.select_related("seller").filter(user_id=user.pk).first()
+        )
+    return user._cached_membership
+
+
+def seller_for_user(*, user: User) -> SellerAccount | None:
+    """The seller account the user works for, or None for buyers and staff."""
+    membership = membership_for_user(user=user)
+    return membership.seller if membership is not None else None
+
+
+def user_role(*, user: User) -> str:
+    """'seller', 'staff', 'buyer' or 'anonymous': decides the navigation and the home page."""
+    if not user.is_authenticated:
+        return "anonymous"
+    if membership_for_user(user=user) is not None:
+        return "seller"
+    if user.is_staff:
+        return "staff"
+    return "buyer"
+
+
+def buyer_profile_for_user(*, user: User) -> BuyerProfile:
+    profile, _ = BuyerProfile.objects.get_or_create(user=user)
+    return profile
+
+
+def notification_preferences_for_seller(*, seller: SellerAccount) -> NotificationPreferences:
+    preferences, _ = NotificationPreferences.objects.get_or_create(seller=seller)
+    return preferences

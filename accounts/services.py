@@ -1,0 +1,68 @@
+"""Writes of the accounts domain."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import BuyerProfile, NotificationPreferences, SellerAccount, User
+
+
+@transaction.atomic
+def buyer_profile_update(*, user: User, preferred_language: str, opted_out: bool) -> BuyerProfile:
+    """Save a buyer's communication settings.
+
+    R2: opting out of unsolicited messages records when it happened (kept while the buyer stays
+    opted out); opting back in clears it.
+    """
+    profile, _ = BuyerProfile.objects.select_for_update().get_or_create(user=user)
+    profile.preferred_language = preferred_language
+    if opted_out and not profile.opted_out_of_unsolicited:
+        profile.opted_out_at = timezone.now()
+    elif not opted_out:
+        profile.opted_out_at = None
+    profile.opted_out_of_unsolicited = opted_out
+    profile.save(update_fields=["preferred_language", "opted_out_of_unsolicited", "opted_out_at"])
+    return profile
+
+
+@transaction.atomic
+def notification_preferences_update(
+    *,
+    seller: SellerAccount,
+    buyer_message_copies: bool,
+    buyer_message_copies_email: str,
+    opt_out_bounces: bool,
+) -> NotificationPreferences:
+    """Notification Preferences › Messaging (R22): "Buyer Messages" copies and "Buyer Opt-out"
+    bounce-backs (R4). The copy address is kept while copies are off, ready for the next time."""
+    preferences, _ = NotificationPreferences.objects.select_for_update().get_or_create(
+        seller=seller
+    )
+    preferences.buyer_message_copies = buyer_message_copies
+    preferences.buyer_message_copies_email = buyer_message_copies_email.strip()
+    preferences.opt_out_bounces = opt_out_bounces
+    preferences.save(
+        update_fields=[
+            "buyer_message_copies",
+            "buyer_message_copies_email",
+            "opt_out_bounces",
+            "updated_at",
+        ]
+    )
+    return preferences
+
+
+@transaction.atomic
+def seller_set_accepting_messages(*, seller: SellerAccount, accepting: bool) -> SellerAccount:
+    """R18: start or stop accepting buyer messages (vacation).
+
+    The moment of the change is recorded: while the seller is not accepting, buyers whose first
+    order is placed after it, and new "Ask a question" contacts, cannot write. Saving the same
+    value again changes nothing, so that moment is not moved.
+    """
+    seller = SellerAccount.objects.select_for_update().get(pk=seller.pk)
+    if seller.accepting_buyer_messages == accepting:
+        return seller
+    seller.accepting_buyer_messages = accepting
+    seller.accepting_changed_at = timezone.now()
+    seller.save(update_fields=["accepting_buyer_messages", "accepting_changed_at"])
+    return seller

@@ -1,0 +1,128 @@
+from django.contrib import messages as flash
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.decorators import buyer_required, seller_required
+from accounts.forms import (
+    AcceptingMessagesForm,
+    BuyerCommunicationForm,
+    EmailAuthenticationForm,
+    NotificationPreferencesForm,
+)
+from accounts.selectors import (
+    buyer_profile_for_user,
+    notification_preferences_for_seller,
+    user_role,
+)
+from accounts.services import (
+    buyer_profile_update,
+    notification_preferences_update,
+    seller_set_accepting_messages,
+)
+from config.htmx import page_or_partial
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Everyone lands on the page they use most."""
+    role = user_role(user=request.user)
+    if role == "seller":
+        return redirect("messaging:inbox")
+    if role == "staff":
+        return redirect("admin:index")
+    if role == "buyer":
+        return redirect("orders:buyer_order_list")
+    return redirect("accounts:login")
+
+
+@require_http_methods(["GET", "POST"])
+@buyer_required
+def buyer_communication_settings(request: HttpRequest) -> HttpResponse:
+    """R2: opt out of unsolicited seller messages; the language of template messages."""
+    profile = buyer_profile_for_user(user=request.user)
+    # Read before the form binds: a ModelForm writes the posted values onto its instance.
+    opted_out_since = profile.opted_out_at if profile.opted_out_of_unsolicited else None
+    form = BuyerCommunicationForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        buyer_profile_update(
+            user=request.user,
+            preferred_language=form.cleaned_data["preferred_language"],
+            opted_out=form.cleaned_data["opted_out_of_unsolicited"],
+        )
+        flash.success(request, "Your communication settings were saved.")
+        return redirect("accounts:buyer_communication_settings")
+    return render(
+        request,
+        "accounts/buyer_communication_settings.html",
+        {"form": form, "opted_out_since": opted_out_since},
+    )
+
+
+# ---- seller settings
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@seller_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Notification Preferences › Messaging: "Buyer Messages" copies (R22) and "Buyer Opt-out"
+    bounce-backs (R4). The section is read-only until "Edit" (`?edit=messaging`, or an htmx swap
+    of the `messaging-section` partial)."""
+    preferences = notification_preferences_for_seller(seller=request.seller)
+    # Snapshot before a form binds: a ModelForm writes the posted values onto its instance.
+    saved = {
+        "buyer_message_copies": preferences.buyer_message_copies,
+        "buyer_message_copies_email": preferences.buyer_message_copies_email,
+        "opt_out_bounces": preferences.opt_out_bounces,
+    }
+    editing = request.method == "POST" or request.GET.get("edit") == "messaging"
+    form = None
+    if editing:
+        form = NotificationPreferencesForm(request.POST or None, instance=preferences)
+    if request.method == "POST" and form.is_valid():
+        notification_preferences_update(
+            seller=request.seller,
+            buyer_message_copies=form.cleaned_data["buyer_message_copies"],
+            buyer_message_copies_email=form.cleaned_data["buyer_message_copies_email"],
+            opt_out_bounces=form.cleaned_data["opt_out_bounces"],
+        )
+        flash.success(request, "Your notification preferences were saved.")
+        return redirect("accounts:notification_preferences")
+    return render(
+        request,
+        page_or_partial(request, "accounts/notification_preferences.html", "messaging-section"),
+        {"form": form, "saved": saved},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@seller_required
+def messaging_settings(request: HttpRequest) -> HttpResponse:
+    """R18: accept buyer messages on/off (vacation)."""
+    seller = request.seller
+    form = AcceptingMessagesForm(
+        request.POST or None,
+        initial={"accepting": "on" if seller.accepting_buyer_messages else "off"},
+    )
+    if request.method == "POST" and form.is_valid():
+        seller = seller_set_accepting_messages(
+            seller=seller, accepting=form.cleaned_data["accepting"]
+        )
+        if seller.accepting_buyer_messages:
+            flash.success(request, "You are accepting messages from buyers again.")
+        else:
+            flash.success(
+                request,
+                "You stopped accepting messages from new buyers. "
+                "Buyers who ordered from you before can still write.",
+            )
+        return redirect("accounts:messaging_settings")
+    return render(request, "accounts/messaging_settings.html", {"form": form, "seller": seller})

@@ -1,0 +1,118 @@
+"""R25: staff read every case with its messages and its transition log; nothing here changes or
+deletes them (state changes happen only in the seller's inbox and the auto-close task)."""
+
+from django.contrib import admin
+
+from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseTransition
+from messaging.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, attachment_links
+from messaging.models import Message
+
+
+class MessageInline(ReadOnlyInlineMixin, admin.StackedInline):
+    model = Message
+    fields = [
+        ("direction", "sender", "created_at", "channel"),
+        "subject",
+        "body_text",
+        ("outcome", "outcome_rule", "outcome_reason"),
+        "response_state",
+        "attachments",
+    ]
+    readonly_fields = [
+        "direction",
+        "sender",
+        "created_at",
+        "channel",
+        "subject",
+        "body_text",
+        "outcome",
+        "outcome_rule",
+        "outcome_reason",
+        "response_state",
+        "attachments",
+    ]
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("sender").prefetch_related("attachments")
+        )
+
+    @admin.display(description="attachments")
+    def attachments(self, message: Message) -> str:
+        return attachment_links(message)
+
+
+class CaseTransitionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = CaseTransition
+    fields = ["created_at", "from_status", "to_status", "actor", "cause"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "subject",
+        "seller",
+        "buyer_alias",
+        "order_number",
+        "status",
+        "needs_response",
+        "waiting_since",
+        "latest_message_at",
+    ]
+    list_filter = ["status", "needs_response", "reported", "seller"]
+    # `messages__subject` crosses a to-many join; Django's changelist then filters through an
+    # EXISTS subquery, so a case with several matching messages is still listed once.
+    search_fields = [
+        "buyer_alias",
+        "order_number",
+        "subject",
+        "relationship__seller_alias",
+        "buyer__email",
+        "messages__subject",
+    ]
+    search_help_text = "Buyer alias, seller alias, order ID, buyer email or subject."
+    list_select_related = ["seller"]
+    show_full_result_count = False
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "seller",
+                    "buyer",
+                    "relationship",
+                    "order",
+                    "contact_reason",
+                    "subject",
+                    "started_by",
+                ]
+            },
+        ),
+        ("State", {"fields": ["status", "created_at", "status_changed_at", "last_activity_at"]}),
+        (
+            "Inbox summary",
+            {
+                "classes": ["collapse"],
+                "fields": ["buyer_alias", "order_number", *INBOX_SUMMARY_FIELDS],
+            },
+        ),
+    ]
+    inlines = [MessageInline, CaseTransitionInline]
+
+
+@admin.register(CaseTransition)
+class CaseTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every state change of every case, with who or what made it."""
+
+    list_display = ["created_at", "case", "from_status", "to_status", "actor", "cause"]
+    list_filter = ["to_status", "cause"]
+    search_fields = ["case__subject", "case__order_number", "case__buyer_alias", "actor__email"]
+    list_select_related = ["case", "actor"]
+    date_hierarchy = "created_at"

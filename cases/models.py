@@ -1,0 +1,118 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+# The case columns recomputed from its messages by messaging.services.case_summary_refresh.
+INBOX_SUMMARY_FIELDS = (
+    "needs_response",
+    "waiting_since",
+    "responded",
+    "has_no_response_needed",
+    "has_sent",
+    "reported",
+    "message_count",
+    "latest_message_at",
+    "latest_direction",
+    "latest_snippet",
+    "buyer_latest_at",
+    "buyer_latest_snippet",
+)
+
+
+class CaseStatus(models.TextChoices):
+    OPENED = "opened", "Opened"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class Case(models.Model):
+    """The messages about one customer-service event between a buyer and a seller.
+
+    Besides its own facts, a case keeps what the inbox filters and sorts on, updated by the
+    messaging services in the same transaction as each message (the inbox reads only cases).
+    """
+
+    class StartedBy(models.TextChoices):
+        BUYER = "buyer", "Buyer"
+        SELLER = "seller", "Seller"
+
+    seller = models.ForeignKey(
+        "accounts.SellerAccount", on_delete=models.PROTECT, related_name="cases"
+    )
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    relationship = models.ForeignKey(
+        "messaging.Relationship", on_delete=models.PROTECT, related_name="cases"
+    )
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    contact_reason = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPENED)
+    started_by = models.CharField(max_length=6, choices=StartedBy.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    # Activity by the buyer or the seller (R10 counts from it; staff and tasks do not move it).
+    last_activity_at = models.DateTimeField(default=timezone.now)
+
+    # ---- inbox summary (kept by messaging.services.case_summary_refresh)
+    buyer_alias = models.CharField(max_length=64)
+    order_number = models.CharField(max_length=19, blank=True)
+    needs_response = models.BooleanField(default=False)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    responded = models.BooleanField(default=False)
+    has_no_response_needed = models.BooleanField(default=False)
+    has_sent = models.BooleanField(default=False)
+    reported = models.BooleanField(default=False)
+    message_count = models.PositiveIntegerField(default=0)
+    latest_message_at = models.DateTimeField(null=True, blank=True)
+    latest_direction = models.CharField(max_length=3, blank=True)
+    latest_snippet = models.CharField(max_length=200, blank=True)
+    # The buyer's message center shows only what reached the buyer (no blocked seller messages).
+    buyer_latest_at = models.DateTimeField(null=True, blank=True)
+    buyer_latest_snippet = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+        indexes = [
+            # The default inbox: Response Needed, oldest waiting first.
+            # Partial, so SQLite uses it too (Django writes the filter as `WHERE needs_response`).
+            models.Index(
+                fields=["seller", "waiting_since", "id"],
+                condition=models.Q(needs_response=True),
+                name="case_inbox_response_needed",
+            ),
+            models.Index(fields=["seller", "-latest_message_at", "-id"], name="case_inbox_all"),
+            models.Index(
+                fields=["seller", "status", "-latest_message_at", "-id"], name="case_inbox_status"
+            ),
+            models.Index(fields=["buyer", "-buyer_latest_at"], name="case_buyer_center"),
+            models.Index(fields=["status", "last_activity_at"], name="case_auto_close"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}: {self.subject}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CaseStatus.CLOSED
+
+
+class CaseTransition(models.Model):
+    """Every state change of a case: who or what made it, when, from and to."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(max_length=10, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=CaseStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What made the change when no person did, or how: "buyer reply", "auto-close after 14 days".
+    cause = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status or '—'} → {self.to_status} ({self.cause})"

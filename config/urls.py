@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import home
+
+admin.site.site_header = "AlphaDiscounters Seller Central — staff"
+admin.site.site_title = "AlphaDiscounters staff"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("", include("accounts.urls")),
+    path("", include("orders.urls")),
+    path("", include("messaging.urls")),
+    path("admin/", admin.site.urls),
+]

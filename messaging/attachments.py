@@ -1,0 +1,347 @@
+"""R13: attachment checks, as pure functions: bytes and a sender-supplied name in, a
+`CheckedAttachment` out, or `MessageRefused(Refusal(rule="R13", ...))`. No ORM, no disk I/O.
+
+Files are checked by content as well as by name: the content must be of the type the extension
+promises (an executable renamed `.pdf` is refused), and images must decode with Pillow without
+tripping its decompression-bomb guard. The sender's file name is only cleaned for display;
+storage names are generated elsewhere and never derived from it.
+"""
+
+import hashlib
+import io
+import math
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import filetype
+from PIL import Image
+
+from messaging.policy import MessageRefused, Refusal
+
+RULE = "R13"
+
+ATTACHMENT_TYPE_NOT_ALLOWED_MSG = "“{name}” can’t be attached: only {allowed} files are accepted."
+ATTACHMENT_EMPTY_MSG = "“{name}” is empty, so it can’t be attached."
+ATTACHMENT_TOO_LARGE_MSG = (
+    "“{name}” is too large to attach ({size}); each file can be at most {limit}."
+)
+ATTACHMENT_CONTENT_MISMATCH_MSG = (
+    "“{name}” can’t be attached: its content is not a {kind} file, although its name says so."
+)
+ATTACHMENT_IMAGE_UNREADABLE_MSG = (
+    "“{name}” can’t be attached: it could not be read as an image (the file may be damaged)."
+)
+ATTACHMENT_IMAGE_TOO_MANY_PIXELS_MSG = (
+    "“{name}” can’t be attached: the image has too many pixels to be shown safely. "
+    "Please send a smaller version."
+)
+TOO_MANY_ATTACHMENTS_MSG = (
+    "A message can carry at most {max_count} attachments; {count} were added."
+)
+
+DEFAULT_DISPLAY_NAME = "attachment"
+DISPLAY_NAME_MAX_CHARS = 150
+
+# Extension -> MIME type stored and served with the file. Legacy-encoded text (valid text,
+# but not UTF-8) is served as LEGACY_TEXT_CONTENT_TYPE so the browser picks the charset.
+CONTENT_TYPES: dict[str, str] = {
+    ".txt": "text/plain; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".bmp": "image/bmp",
+    ".png": "image/png",
+}
+LEGACY_TEXT_CONTENT_TYPE = "text/plain"
+ALLOWED_EXTENSIONS: frozenset[str] = frozenset(CONTENT_TYPES)
+
+# Extension -> the Pillow format its content must decode as.
+IMAGE_FORMATS: dict[str, str] = {
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".gif": "GIF",
+    ".tif": "TIFF",
+    ".tiff": "TIFF",
+    ".bmp": "BMP",
+    ".png": "PNG",
+}
+
+# Extension -> how the kind is named in refusal messages.
+_KIND_LABELS: dict[str, str] = {
+    ".txt": "plain text",
+    ".pdf": "PDF",
+    ".doc": "Word (.doc)",
+    ".docx": "Word (.docx)",
+    ".jpg": "JPEG image",
+    ".jpeg": "JPEG image",
+    ".gif": "GIF image",
+    ".tif": "TIFF image",
+    ".tiff": "TIFF image",
+    ".bmp": "BMP image",
+    ".png": "PNG image",
+}
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Every Word 97-2003 document has a "WordDocument" stream; directory entry names are UTF-16LE.
+# This tells a .doc from other OLE2 files (.xls, .ppt, .msi) without a full OLE2 parser.
+_WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")
+_ZIP_LOCAL_HEADER = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class IncomingAttachment:
+    """What a web form or an email part hands over: the sender's file name and the bytes."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class CheckedAttachment:
+    """An attachment that passed R13. `display_name` is for showing only, never for storage."""
+
+    display_name: str
+    extension: str  # with the dot, lowercase: ".pdf"
+    content_type: str
+    content: bytes
+    size: int
+    sha256: str
+
+
+# --- display name -------------------------------------------------------------------------
+
+_PATH_SEPARATORS_RE = re.compile(r"[\\/]")
+# Cc: control characters; Cf: format characters (bidi overrides such as U+202E, zero-width
+# spaces and joiners); Cs: lone surrogates, which email decoding can leave and UTF-8 can't store.
+_STRIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+_MAX_KEPT_EXTENSION_CHARS = 16
+
+
+def _split_extension(name: str) -> tuple[str, str]:
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        return name, ""
+    return stem, "." + ext
+
+
+def display_name_clean(name: str) -> tuple[str, str]:
+    """R13: the sender's file name made safe to show, and its lowercase extension (with dot).
+
+    Only the last path component is kept (for `/` and `\\`), control, format and bidi
+    characters are removed, whitespace is collapsed, leading dots and spaces are removed,
+    the name is shortened to DISPLAY_NAME_MAX_CHARS keeping its extension, and
+    "attachment" + extension stands in when nothing is left.
+    """
+    name = _PATH_SEPARATORS_RE.split(name)[-1]
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in _STRIPPED_CATEGORIES)
+    name = " ".join(name.split())
+    # Trailing dots and spaces are dropped by Windows when saving: "a.pdf." is "a.pdf" there.
+    name = name.rstrip(". ")
+    stem, ext = _split_extension(name)
+    stem = stem.lstrip(". ")
+    if not stem:
+        stem = DEFAULT_DISPLAY_NAME
+    if len(ext) > _MAX_KEPT_EXTENSION_CHARS:  # not a real extension worth keeping whole
+        stem, ext = stem + ext, ""
+    if len(stem) + len(ext) > DISPLAY_NAME_MAX_CHARS:
+        stem = stem[: DISPLAY_NAME_MAX_CHARS - len(ext)].rstrip(" .") or DEFAULT_DISPLAY_NAME
+    return stem + ext, ext.lower()
+
+
+# --- content ------------------------------------------------------------------------------
+
+
+def _is_pdf(content: bytes) -> bool:
+    return content.startswith(b"%PDF-")
+
+
+def _is_doc(content: bytes) -> bool:
+    return content.startswith(_OLE2_MAGIC) and _WORD_STREAM_NAME in content
+
+
+def _is_docx(content: bytes) -> bool:
+    # The local-header check refuses executables with a zip appended (self-extracting archives),
+    # which zipfile would otherwise open from the central directory at the end.
+    if not content.startswith(_ZIP_LOCAL_HEADER):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = archive.namelist()
+    except Exception:  # any error reading the zip directory means "not a .docx"
+        return False
+    if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
+        return False
+    # A macro-enabled document (.docm) renamed .docx.
+    return "word/vbaProject.bin" not in names
+
+
+def _is_jpeg(content: bytes) -> bool:
+    return content.startswith(b"\xff\xd8\xff")
+
+
+def _is_gif(content: bytes) -> bool:
+    return content.startswith((b"GIF87a", b"GIF89a"))
+
+
+def _is_tiff(content: bytes) -> bool:
+    return content.startswith((b"II*\x00", b"MM\x00*"))
+
+
+def _is_bmp(content: bytes) -> bool:
+    return content.startswith(b"BM")
+
+
+def _is_png(content: bytes) -> bool:
+    return content.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def _text_content_type(content: bytes) -> str | None:
+    """The content type for text content, or None when the content isn't text.
+
+    UTF-8 (with or without BOM) without NUL bytes is text. Other NUL-free content is accepted
+    as legacy-encoded text (e.g. Windows-1252) unless `filetype` recognises a binary format.
+    filetype is not asked about UTF-8, where it misfires: any text starting "BM" is a "BMP"
+    and any text starting "MZ" an "EXE" to it.
+    """
+    if b"\x00" in content:
+        return None
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        if filetype.guess(content) is not None:
+            return None
+        return LEGACY_TEXT_CONTENT_TYPE
+    return CONTENT_TYPES[".txt"]
+
+
+# A PNG renamed .jpg (or any image under another image's extension) is refused: the extension
+# must match the content, so stored files are always served with their real type.
+_CONTENT_MATCHES: dict[str, Callable[[bytes], bool]] = {
+    ".pdf": _is_pdf,
+    ".doc": _is_doc,
+    ".docx": _is_docx,
+    ".jpg": _is_jpeg,
+    ".jpeg": _is_jpeg,
+    ".gif": _is_gif,
+    ".tif": _is_tiff,
+    ".tiff": _is_tiff,
+    ".bmp": _is_bmp,
+    ".png": _is_png,
+}
+
+
+def _image_refusal(content: bytes, *, image_format: str, display_name: str) -> Refusal | None:
+    """Decodes the image fully; Pillow's decompression-bomb warning counts as a refusal.
+
+    Pillow's global MAX_IMAGE_PIXELS is left alone: above it Pillow warns (made an error
+    here), above twice it Pillow raises DecompressionBombError.
+    """
+    try:
+        with warnings.catch_warnings():
+            # Pillow's other warnings (e.g. corrupt EXIF) are noise about untrusted files.
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content), formats=[image_format]) as image:
+                # Judged here too, not only by the warning: the warnings filter is process-wide
+                # state that another thread's catch_warnings() may change under us.
+                if image.width * image.height > (Image.MAX_IMAGE_PIXELS or float("inf")):
+                    raise Image.DecompressionBombWarning("too many pixels")
+                image.verify()
+            # verify() leaves the image unusable, so open again to decode the pixels.
+            with Image.open(io.BytesIO(content), formats=[image_format]) as image:
+                image.load()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        return Refusal(
+            rule=RULE, message=ATTACHMENT_IMAGE_TOO_MANY_PIXELS_MSG.format(name=display_name)
+        )
+    except Exception:  # any decoding error: truncated, corrupt, unsupported variant
+        return Refusal(rule=RULE, message=ATTACHMENT_IMAGE_UNREADABLE_MSG.format(name=display_name))
+    return None
+
+
+def format_size(size: int) -> str:
+    """A byte count for people: "7 MB", "7.1 MB", "512 bytes" (binary units, as R13's 7 MB).
+
+    Fractions are rounded up, so a file just over a limit never reads as equal to it.
+    """
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            if size % factor == 0:
+                return f"{size // factor} {unit}"
+            return f"{math.ceil(size * 10 / factor) / 10:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def _refuse(message: str) -> MessageRefused:
+    return MessageRefused(Refusal(rule=RULE, message=message))
+
+
+def attachment_check(incoming: IncomingAttachment, *, max_bytes: int) -> CheckedAttachment:
+    """R13: checks one attachment by name, size and content; raises MessageRefused if refused.
+
+    `max_bytes` is settings.MESSAGING_ATTACHMENT_MAX_BYTES (7 MiB); a file of exactly
+    `max_bytes` is accepted. Empty files are refused.
+    """
+    display_name, extension = display_name_clean(incoming.name)
+    content = bytes(incoming.content)
+
+    if extension not in ALLOWED_EXTENSIONS:
+        allowed = ", ".join(CONTENT_TYPES)
+        raise _refuse(ATTACHMENT_TYPE_NOT_ALLOWED_MSG.format(name=display_name, allowed=allowed))
+    if not content:
+        raise _refuse(ATTACHMENT_EMPTY_MSG.format(name=display_name))
+    if len(content) > max_bytes:
+        raise _refuse(
+            ATTACHMENT_TOO_LARGE_MSG.format(
+                name=display_name, size=format_size(len(content)), limit=format_size(max_bytes)
+            )
+        )
+
+    mismatch = ATTACHMENT_CONTENT_MISMATCH_MSG.format(
+        name=display_name, kind=_KIND_LABELS[extension]
+    )
+    if extension == ".txt":
+        content_type = _text_content_type(content)
+        if content_type is None:
+            raise _refuse(mismatch)
+    else:
+        if not _CONTENT_MATCHES[extension](content):
+            raise _refuse(mismatch)
+        content_type = CONTENT_TYPES[extension]
+        if extension in IMAGE_FORMATS:
+            refusal = _image_refusal(
+                content, image_format=IMAGE_FORMATS[extension], display_name=display_name
+            )
+            if refusal is not None:
+                raise MessageRefused(refusal)
+
+    return CheckedAttachment(
+        display_name=display_name,
+        extension=extension,
+        content_type=content_type,
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def attachments_check(
+    incoming: list[IncomingAttachment], *, max_bytes: int, max_count: int
+) -> list[CheckedAttachment]:
+    """R13: checks every attachment of one message; refuses more than `max_count` files.
+
+    `max_count` is settings.MESSAGING_ATTACHMENTS_PER_MESSAGE. The first refused file raises.
+    """
+    if len(incoming) > max_count:
+        raise _refuse(TOO_MANY_ATTACHMENTS_MSG.format(max_count=max_count, count=len(incoming)))
+    return [attachment_check(item, max_bytes=max_bytes) for item in incoming]

@@ -1,0 +1,182 @@
+from django import forms
+
+from accounts.models import SellerAccount
+from messaging.attachments import IncomingAttachment
+from messaging.models import BuyerContactReason, ReportReason
+from messaging.selectors import DEFAULT_INBOX_FILTER, INBOX_FILTERS
+from orders.models import Order, Product
+
+BODY_MAX_LENGTH = 8000
+SUBJECT_MAX_LENGTH = 200
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (https://docs.djangoproject.com/en/5.2/topics/http/file-uploads/)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def incoming_attachments(files) -> list[IncomingAttachment]:
+    """Uploaded files as the services take them (content is checked there, R13)."""
+    return [IncomingAttachment(name=f.name, content=f.read()) for f in files or []]
+
+
+class MessageBodyField(forms.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "Message")
+        kwargs.setdefault("max_length", BODY_MAX_LENGTH)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6, "class": "form-control"}))
+        kwargs.setdefault("strip", True)
+        super().__init__(*args, **kwargs)
+
+
+class ReplyForm(forms.Form):
+    body = MessageBodyField(label="Reply")
+    attachments = MultipleFileField(
+        label="Attachments",
+        help_text="Up to 7 MB each: .txt, .pdf, .doc, .docx, .jpg, .gif, .tiff, .bmp, .png",
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=ReportReason.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    details = forms.CharField(
+        label="Details (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+
+class InboxFilterForm(forms.Form):
+    filter = forms.ChoiceField(
+        label="Show",
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "class": "form-control",
+                "placeholder": "Buyer alias, order ID or text",
+                "autocomplete": "off",
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["filter"].choices = [
+            (key, label) for key, (label, _, _) in INBOX_FILTERS.items()
+        ]
+
+    def selection(self) -> tuple[str, str]:
+        """(filter key, search text); an unknown filter falls back to Response Needed."""
+        if not self.is_valid():
+            return DEFAULT_INBOX_FILTER, ""
+        return self.cleaned_data["filter"] or DEFAULT_INBOX_FILTER, self.cleaned_data["q"]
+
+
+class ContactSellerForm(forms.Form):
+    """A buyer writes to the seller about one order."""
+
+    reason = forms.ChoiceField(
+        label="Contact reason",
+        choices=[("", "Choose a reason…"), *BuyerContactReason.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    subject = forms.CharField(
+        label="Subject",
+        max_length=SUBJECT_MAX_LENGTH,
+        required=False,
+        help_text="Leave it empty to use the contact reason and the order ID.",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    body = MessageBodyField(label="Message")
+    attachments = MultipleFileField(
+        label="Attachments",
+        help_text="Up to 7 MB each: .txt, .pdf, .doc, .docx, .jpg, .gif, .tiff, .bmp, .png",
+    )
+
+    def __init__(self, *args, order: Order, **kwargs):
+        self.order = order
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def subject_for(*, reason: str, order_number: str) -> str:
+        """The subject prefilled from the reason and the order ID."""
+        if reason in BuyerContactReason.values:
+            return f"{BuyerContactReason(reason).label} — order {order_number}"
+        return f"Question about order {order_number}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("subject") and cleaned.get("reason"):
+            cleaned["subject"] = self.subject_for(
+                reason=cleaned["reason"], order_number=self.order.number
+            )
+        return cleaned
+
+
+class StoreAskForm(forms.Form):
+    """R24: "Ask a question" from the storefront, without an order."""
+
+    product = forms.ModelChoiceField(
+        label="Product (optional)",
+        queryset=Product.objects.none(),
+        required=False,
+        empty_label="A general question, not about one product",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    subject = forms.CharField(
+        label="Subject",
+        max_length=SUBJECT_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    body = MessageBodyField(label="Message")
+
+    def __init__(self, *args, seller: SellerAccount, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(seller=seller).order_by("title")
+
+
+class ContactBuyerForm(forms.Form):
+    """Contact Buyer (R5): reasons offered by order status and category; the subject gets the
+    order ID (R7) and "[Important]" for critical reasons (R3) when the message is sent."""
+
+    reason = forms.ChoiceField(label="Contact reason", widget=forms.RadioSelect)
+    subject = forms.CharField(
+        label="Subject",
+        max_length=SUBJECT_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text="The order ID is added automatically.",
+    )
+    body = MessageBodyField(label="Message")
+    attachments = MultipleFileField(
+        label="Attachments",
+        help_text="Up to 7 MB each: .txt, .pdf, .doc, .docx, .jpg, .gif, .tiff, .bmp, .png",
+    )
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason_options = reasons
+        self.fields["reason"].choices = [(r.key, r.label) for r in reasons if r.available]

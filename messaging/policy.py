@@ -1,0 +1,305 @@
+"""Messaging rules as pure functions: plain values in, `None` or a `Refusal` out. No ORM, no I/O.
+
+Every path that makes a message (web forms, inbound email, tasks) reaches these through
+`messaging.services`, so the same message gets the same decision however it arrives.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a message cannot be sent: the SPEC rule id (e.g. "R8") and what to do instead."""
+
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class MessageRefused(Exception):
+    """Raised by services when a rule refuses a message; nothing has been stored."""
+
+    def __init__(self, refusal: Refusal):
+        super().__init__(str(refusal))
+        self.refusal = refusal
+
+
+SELLER_TO_SELLER_MSG = (
+    "Members of a seller account cannot contact other sellers through “Ask a question”."
+)
+NOT_ACCEPTING_MSG = (
+    "{business_name} is not accepting messages from new buyers at the moment. "
+    "If you have an order with them, contact them from the order page."
+)
+
+
+def refuse_seller_to_seller(*, sender_is_seller_member: bool) -> Refusal | None:
+    """R20: no seller-to-seller contact through the storefront."""
+    if sender_is_seller_member:
+        return Refusal(rule="R20", message=SELLER_TO_SELLER_MSG)
+    return None
+
+
+def refuse_not_accepting(
+    *,
+    business_name: str,
+    accepting: bool,
+    stopped_at,
+    first_order_at,
+    is_new_question: bool,
+) -> Refusal | None:
+    """R18: a seller on vacation hears only from buyers whose first order came before.
+
+    New "Ask a question" contacts are refused; a buyer whose first order with the seller was
+    placed before the seller stopped accepting may still write.
+    """
+    if accepting:
+        return None
+    earlier_buyer = first_order_at is not None and (
+        stopped_at is None or first_order_at < stopped_at
+    )
+    if earlier_buyer and not is_new_question:
+        return None
+    return Refusal(rule="R18", message=NOT_ACCEPTING_MSG.format(business_name=business_name))
+
+
+# ---- R3 critical messages, R5 contact reasons
+
+
+@dataclass(frozen=True)
+class ContactReasonRule:
+    key: str
+    label: str
+    critical: bool
+    statuses: frozenset[str]
+    # A category flag one of the order's items must carry ("customizable", ...), or "".
+    category_flag: str = ""
+
+
+def _rule(key, label, critical, statuses, category_flag=""):
+    return ContactReasonRule(key, label, critical, frozenset(statuses), category_flag)
+
+
+# R5 table, in the order the Contact Buyer page offers them.
+CONTACT_REASON_RULES: tuple[ContactReasonRule, ...] = (
+    _rule("product_customization", "Product customization question", True, ["unshipped"],
+          "customizable"),
+    _rule("delivery_scheduling", "Delivery scheduling", True, ["unshipped", "shipped"],
+          "scheduled_delivery"),
+    _rule("shipping_address", "Shipping address issue", True, ["unshipped"]),
+    _rule("unexpected_problem", "Unexpected problem with the order", False,
+          ["unshipped", "shipped"]),
+    _rule("additional_information", "Additional information required", False,
+          ["unshipped", "shipped", "delivered"]),
+    _rule("return_question", "Return-related question", False, ["delivered"]),
+    _rule("warranty", "Warranty information", False, ["delivered"], "warranty"),
+    _rule("invoice", "Invoice", False, ["shipped", "delivered"]),
+)  # fmt: skip
+CONTACT_REASONS = {rule.key: rule for rule in CONTACT_REASON_RULES}
+CRITICAL_REASONS = frozenset(rule.key for rule in CONTACT_REASON_RULES if rule.critical)
+IMPORTANT_MARK = "[Important]"
+CATEGORY_FLAG_LABELS = {
+    "customizable": "a customizable item (e.g. Handmade)",
+    "scheduled_delivery": "an item delivered by appointment (e.g. Furniture, Large Appliances)",
+    "warranty": "an item with a warranty (e.g. Electronics)",
+}
+STATUS_LABELS = {
+    "pending": "Pending",
+    "unshipped": "Unshipped",
+    "shipped": "Shipped",
+    "delivered": "Delivered",
+    "canceled": "Canceled",
+}
+NO_REASONS_PENDING_MSG = (
+    "Payment for this order has not cleared yet (Pending): you can contact the buyer once it is "
+    "Unshipped."
+)
+NO_REASONS_CANCELED_MSG = "This order was canceled: there is nothing to contact the buyer about."
+REASON_UNAVAILABLE_MSG = "“{label}” is not available for this order: {why}."
+
+
+@dataclass(frozen=True)
+class ReasonAvailability:
+    key: str
+    label: str
+    critical: bool
+    available: bool
+    why: str  # empty when available
+
+
+def _status_phrase(statuses: frozenset[str]) -> str:
+    if statuses == frozenset({"delivered"}):
+        return "available after delivery"
+    names = [STATUS_LABELS[s] for s in ("unshipped", "shipped", "delivered") if s in statuses]
+    return "available for " + " or ".join(names) + " orders"
+
+
+def contact_reasons_for_order(
+    *, status: str, category_flags: frozenset[str] | set[str]
+) -> list[ReasonAvailability]:
+    """R5: every reason with whether this order allows it, and why not."""
+    result = []
+    for rule in CONTACT_REASON_RULES:
+        why = ""
+        if status not in rule.statuses:
+            why = _status_phrase(rule.statuses)
+        elif rule.category_flag and rule.category_flag not in category_flags:
+            why = "needs " + CATEGORY_FLAG_LABELS[rule.category_flag]
+        result.append(ReasonAvailability(rule.key, rule.label, rule.critical, not why, why))
+    return result
+
+
+def no_reasons_message(*, status: str) -> str:
+    """Why a Pending or Canceled order offers no contact reason at all (R5)."""
+    return {"pending": NO_REASONS_PENDING_MSG, "canceled": NO_REASONS_CANCELED_MSG}.get(status, "")
+
+
+def refuse_contact_reason(
+    *, reason: str, status: str, category_flags: frozenset[str] | set[str]
+) -> Refusal | None:
+    """R5: the reason must be offered for this order's status and categories."""
+    if status in ("pending", "canceled"):
+        return Refusal(rule="R5", message=no_reasons_message(status=status))
+    for option in contact_reasons_for_order(status=status, category_flags=category_flags):
+        if option.key == reason:
+            if option.available:
+                return None
+            return Refusal(
+                rule="R5", message=REASON_UNAVAILABLE_MSG.format(label=option.label, why=option.why)
+            )
+    return Refusal(rule="R5", message="Choose a contact reason from the list.")
+
+
+def is_critical(*, reason: str = "", subject: str = "") -> bool:
+    """R3: a critical reason chosen on the web, or “[Important]” anywhere in an email subject."""
+    return reason in CRITICAL_REASONS or IMPORTANT_MARK.lower() in subject.lower()
+
+
+def subject_with_order_id(*, subject: str, order_number: str, critical: bool) -> str:
+    """R7 and R3: a proactive web message names its order and marks critical ones."""
+    subject = " ".join(subject.split())
+    if order_number not in subject:
+        subject = f"{subject} (Order: {order_number})"
+    if critical and IMPORTANT_MARK.lower() not in subject.lower():
+        subject = f"{IMPORTANT_MARK} {subject}"
+    return subject
+
+
+# ---- R2 opt-out
+
+
+OPTED_OUT_BLOCK_MSG = (
+    "The buyer has opted out of unsolicited messages, so this message was not delivered. "
+    "Replies on cases the buyer started always go through. If the message is critical to "
+    "completing the order, send it with a critical contact reason (product customization "
+    "question, delivery scheduling or shipping address issue) from Contact Buyer, or with "
+    "“[Important]” in the email subject."
+)
+
+
+def block_for_opt_out(
+    *, buyer_opted_out: bool, case_started_by_buyer: bool, critical: bool
+) -> Refusal | None:
+    """R2: a seller message to an opted-out buyer is blocked, unless it replies on a case the
+    buyer started, or it is critical (R3). A block is stored and bounced back (R4), not refused."""
+    if buyer_opted_out and not case_started_by_buyer and not critical:
+        return Refusal(rule="R2", message=OPTED_OUT_BLOCK_MSG)
+    return None
+
+
+# ---- R6 30-day window, R7 order ID
+
+
+PROACTIVE_WINDOW_DAYS = 30
+OUTSIDE_WINDOW_MSG = (
+    "Order {order_number} was completed on {completed:%Y-%m-%d %H:%M} UTC, more than 30 days "
+    "ago: sellers may not start new messages about it."
+)
+ORDER_ID_MISSING_MSG = (
+    "A message that starts a conversation must name its order ID (e.g. 123-1234567-1234567) "
+    "in the subject or body."
+)
+
+
+def refuse_outside_window(*, order_number: str, completed_at, now) -> Refusal | None:
+    """R6: no proactive seller message later than 30 days after completion."""
+    if completed_at is not None and now > completed_at + timedelta(days=PROACTIVE_WINDOW_DAYS):
+        return Refusal(
+            rule="R6",
+            message=OUTSIDE_WINDOW_MSG.format(order_number=order_number, completed=completed_at),
+        )
+    return None
+
+
+def refuse_missing_order_id(*, has_order_id: bool) -> Refusal | None:
+    """R7: by email, a proactive message without an order ID is rejected."""
+    if not has_order_id:
+        return Refusal(rule="R7", message=ORDER_ID_MISSING_MSG)
+    return None
+
+
+# ---- R8 daily limit
+
+
+DAILY_LIMIT_BASE = 600
+DAILY_LIMIT_PER_AVERAGE_ORDER = 5
+DAILY_LIMIT_WINDOW_DAYS = 30
+DAILY_LIMIT_REACHED_MSG = (
+    "You have sent {limit} messages today (UTC), your daily limit: 5 × your average daily orders "
+    "over the last 30 days + 600. You can send more after midnight UTC."
+)
+
+
+def daily_message_limit(*, orders_last_30_days: int) -> int:
+    """R8: 5 × (average daily order volume over the last 30 days) + 600, rounded down."""
+    return (
+        DAILY_LIMIT_PER_AVERAGE_ORDER * orders_last_30_days
+    ) // DAILY_LIMIT_WINDOW_DAYS + DAILY_LIMIT_BASE
+
+
+def refuse_daily_limit(*, sent_today: int, limit: int) -> Refusal | None:
+    """R8: the message after the limit is refused."""
+    if sent_today >= limit:
+        return Refusal(rule="R8", message=DAILY_LIMIT_REACHED_MSG.format(limit=limit))
+    return None
+
+
+# ---- R17 Request a Review
+
+
+REVIEW_WINDOW_START_DAYS = 5
+REVIEW_WINDOW_END_DAYS = 30
+REVIEW_NOT_DELIVERED_MSG = "You can request a review once the order has been delivered."
+REVIEW_TOO_EARLY_MSG = "You can request a review from {start:%b %-d, %Y} (5 days after delivery)."
+REVIEW_TOO_LATE_MSG = (
+    "The review request window closed on {end:%b %-d, %Y} (30 days after delivery)."
+)
+REVIEW_ALREADY_MSG = "A review was already requested for this order."
+
+
+def review_window(*, delivered_at):
+    """R17: (first, last) moment a review may be requested, or None before delivery."""
+    if delivered_at is None:
+        return None
+    return (
+        delivered_at + timedelta(days=REVIEW_WINDOW_START_DAYS),
+        delivered_at + timedelta(days=REVIEW_WINDOW_END_DAYS),
+    )
+
+
+def refuse_review_request(*, delivered_at, already_requested: bool, now) -> Refusal | None:
+    """R17: once per order, from 5 to 30 days after delivery."""
+    if already_requested:
+        return Refusal(rule="R17", message=REVIEW_ALREADY_MSG)
+    window = review_window(delivered_at=delivered_at)
+    if window is None:
+        return Refusal(rule="R17", message=REVIEW_NOT_DELIVERED_MSG)
+    start, end = window
+    if now < start:
+        return Refusal(rule="R17", message=REVIEW_TOO_EARLY_MSG.format(start=start))
+    if now > end:
+        return Refusal(rule="R17", message=REVIEW_TOO_LATE_MSG.format(end=end))
+    return None

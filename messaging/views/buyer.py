@@ -1,0 +1,283 @@
+"""Buyer pages: the message center, one case, reporting, contact seller and the storefront.
+
+Every view authorizes through a selector scoped to `request.user` (another buyer's case, message
+or order answers 404), parses a form, makes one service call and renders or redirects. Rules are
+decided in the services; a refusal (`MessageRefused`) is shown on the form and nothing is stored.
+"""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.decorators import buyer_required
+from accounts.models import SellerAccount
+from accounts.selectors import membership_for_user, user_role
+from cases.models import Case
+from cases.policy import CASE_CLOSED_MSG
+from config.htmx import page_or_partial
+from messaging import policy, selectors, services
+from messaging.forms import (
+    ContactSellerForm,
+    ReplyForm,
+    ReportForm,
+    StoreAskForm,
+    incoming_attachments,
+)
+from messaging.models import BuyerContactReason, Direction, Message
+from messaging.policy import MessageRefused, Refusal
+from orders import selectors as order_selectors
+from orders.models import Order, Product
+
+CASES_PER_PAGE = 20
+CASE_TEMPLATE = "messaging/buyer_case_detail.html"
+REPORTED_NOTICE = "Thanks — the message was reported to AlphaDiscounters."
+SENT_NOTICE = "Your message was sent to {business_name}."
+REPLY_SENT_NOTICE = "Your reply was sent."
+SUBJECT_MAX_LENGTH = 200
+
+
+# ---- private helpers
+
+
+def _buyer_cases(request: HttpRequest) -> QuerySet[Case]:
+    return selectors.case_scope_for_buyer(buyer=request.user)
+
+
+def _buyer_case(request: HttpRequest, case_id: int) -> Case:
+    return get_object_or_404(_buyer_cases(request), pk=case_id)
+
+
+def _buyer_message(request: HttpRequest, message_id: int) -> Message:
+    return get_object_or_404(
+        selectors.message_scope_for_buyer(buyer=request.user).select_related(
+            "case__seller", "case__relationship"
+        ),
+        pk=message_id,
+    )
+
+
+def _case_messages(request: HttpRequest, case: Case) -> list[Message]:
+    """What the buyer may see, each marked whether this buyer already reported it (R16)."""
+    case_messages = list(selectors.message_list_for_buyer(case=case))
+    for message in case_messages:
+        message.reported_by_me = any(
+            report.reporter_id == request.user.pk for report in message.reports.all()
+        )
+    return case_messages
+
+
+def _render_case(
+    request: HttpRequest, case: Case, *, reply_form: ReplyForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The case page, or only its message list (with the reply box) for an htmx swap."""
+    context = {
+        "case": case,
+        "case_messages": _case_messages(request, case),
+        "reply_form": reply_form or ReplyForm(),
+        "case_closed_msg": CASE_CLOSED_MSG,
+        "seller_direction": Direction.SELLER_TO_BUYER,
+    }
+    template = page_or_partial(request, CASE_TEMPLATE, "message-list")
+    return render(request, template, context, status=status)
+
+
+def _ask_refusal_before_writing(request: HttpRequest, seller: SellerAccount) -> Refusal | None:
+    """Shown on the empty "Ask a question" form so nobody writes a message that will be refused.
+
+    The services decide again when the form is sent (R20, R18); this only saves the typing.
+    """
+    return policy.refuse_seller_to_seller(
+        sender_is_seller_member=membership_for_user(user=request.user) is not None
+    ) or policy.refuse_not_accepting(
+        business_name=seller.business_name,
+        accepting=seller.accepting_buyer_messages,
+        stopped_at=seller.accepting_changed_at,
+        first_order_at=None,
+        is_new_question=True,
+    )
+
+
+# ---- message center
+
+
+@require_GET
+@buyer_required
+def message_center(request: HttpRequest) -> HttpResponse:
+    cases = selectors.case_list_for_buyer(buyer=request.user).only(
+        "id",
+        "subject",
+        "status",
+        "order_number",
+        "buyer_latest_at",
+        "buyer_latest_snippet",
+        "seller__business_name",
+    )
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "messaging/buyer_message_center.html", {"page": page})
+
+
+# ---- one case
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@buyer_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _render_case(request, _buyer_case(request, case_id))
+
+
+@require_POST
+@buyer_required
+def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _buyer_case(request, case_id)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        draft = services.Draft(
+            body_text=form.cleaned_data["body"],
+            attachments=incoming_attachments(form.cleaned_data["attachments"]),
+        )
+        try:
+            services.message_reply_by_buyer(buyer=request.user, case=case, draft=draft)
+        except MessageRefused as refused:
+            form.add_error(None, refused.refusal.message)
+        else:
+            case.refresh_from_db()
+            if request.htmx:
+                return _render_case(request, case)
+            flash.success(request, REPLY_SENT_NOTICE)
+            return redirect("messaging:buyer_case_detail", case_id=case.pk)
+    # htmx swaps only 2xx answers by default, so the errors come back with 200 there too.
+    return _render_case(request, case, reply_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@buyer_required
+def message_report(request: HttpRequest, message_id: int) -> HttpResponse:
+    """R16: the buyer reports a seller message; staff see it in the moderation queue."""
+    message = _buyer_message(request, message_id)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_report(
+                message=message,
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+            )
+        except MessageRefused as refused:
+            form.add_error(None, refused.refusal.message)
+        else:
+            flash.success(request, REPORTED_NOTICE)
+            return redirect("messaging:buyer_case_detail", case_id=message.case_id)
+    return render(request, "messaging/buyer_report.html", {"message": message, "form": form})
+
+
+# ---- contact the seller about an order
+
+
+@require_http_methods(["GET", "POST"])
+@buyer_required
+def contact_seller(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        order = order_selectors.order_get_for_buyer(buyer=request.user, number=number)
+    except Order.DoesNotExist as exc:
+        raise Http404("No such order in your account.") from exc
+    if request.method == "POST":
+        form = ContactSellerForm(request.POST, request.FILES, order=order)
+        if form.is_valid():
+            draft = services.Draft(
+                body_text=form.cleaned_data["body"],
+                subject=form.cleaned_data["subject"],
+                contact_reason=form.cleaned_data["reason"],
+                attachments=incoming_attachments(form.cleaned_data["attachments"]),
+            )
+            try:
+                message = services.case_open_by_buyer(
+                    buyer=request.user, seller=order.seller, order=order, draft=draft
+                )
+            except MessageRefused as refused:
+                form.add_error(None, refused.refusal.message)
+            else:
+                flash.success(request, SENT_NOTICE.format(business_name=order.seller.business_name))
+                return redirect("messaging:buyer_case_detail", case_id=message.case_id)
+    else:
+        reason = request.GET.get("reason", "")
+        reason = reason if reason in BuyerContactReason.values else ""
+        form = ContactSellerForm(
+            order=order,
+            initial={
+                "reason": reason,
+                "subject": ContactSellerForm.subject_for(reason=reason, order_number=order.number),
+            },
+        )
+    return render(request, "messaging/contact_seller.html", {"order": order, "form": form})
+
+
+# ---- storefront (public) and "Ask a question" (R24)
+
+
+def _store_seller(slug: str) -> SellerAccount:
+    return get_object_or_404(SellerAccount, slug=slug)
+
+
+@require_GET
+def store(request: HttpRequest, slug: str) -> HttpResponse:
+    seller = _store_seller(slug)
+    products = Product.objects.filter(seller=seller).select_related("category").order_by("title")
+    return render(request, "messaging/store.html", {"seller": seller, "products": products})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def store_ask(request: HttpRequest, slug: str) -> HttpResponse:
+    """Any signed-in user may send the form, so a seller's member meets the R20 refusal here
+    (from the service) rather than a bare 403."""
+    seller = _store_seller(slug)
+    if user_role(user=request.user) == "staff":
+        raise PermissionDenied("Staff accounts do not contact sellers as buyers.")
+    refusal = None
+    if request.method == "POST":
+        form = StoreAskForm(request.POST, seller=seller)
+        if form.is_valid():
+            product = form.cleaned_data["product"]
+            body = form.cleaned_data["body"]
+            if product is not None:
+                body = f"Product: {product.title} (SKU {product.sku})\n\n{body}"
+            draft = services.Draft(
+                body_text=body,
+                subject=form.cleaned_data["subject"],
+                contact_reason=BuyerContactReason.PRODUCT_QUESTION,
+            )
+            try:
+                message = services.case_open_by_buyer(
+                    buyer=request.user, seller=seller, order=None, draft=draft
+                )
+            except MessageRefused as refused:
+                refusal = refused.refusal
+                form.add_error(None, refusal.message)
+            else:
+                flash.success(request, SENT_NOTICE.format(business_name=seller.business_name))
+                return redirect("messaging:buyer_case_detail", case_id=message.case_id)
+    else:
+        initial = {}
+        product_id = request.GET.get("product", "")
+        product = (
+            Product.objects.filter(seller=seller, pk=product_id).first()
+            if product_id.isdigit()
+            else None
+        )
+        if product is not None:
+            initial = {"product": product.pk, "subject": f"Question about {product.title}"}
+        form = StoreAskForm(seller=seller, initial=initial)
+        refusal = _ask_refusal_before_writing(request, seller)
+    return render(
+        request,
+        "messaging/store_ask.html",
+        {"seller": seller, "form": form, "refusal": refusal},
+    )

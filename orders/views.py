@@ -1,0 +1,76 @@
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.decorators import buyer_required, seller_required
+from config.htmx import page_or_partial
+from orders import selectors
+from orders.forms import OrderFilterForm
+from orders.models import Order
+from orders.report import order_report_rows
+
+ORDERS_PER_PAGE = 25
+
+
+def _filtered_seller_orders(request: HttpRequest):
+    form = OrderFilterForm(request.GET or None)
+    status = query = ""
+    if form.is_valid():
+        status, query = form.cleaned_data["status"], form.cleaned_data["q"]
+    return form, selectors.order_list_for_seller(seller=request.seller, status=status, query=query)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@seller_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    form, orders = _filtered_seller_orders(request)
+    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        page_or_partial(request, "orders/order_list.html", "order-results"),
+        {"form": form, "page": page, "query_without_page": query_without_page.urlencode()},
+    )
+
+
+@require_GET
+@seller_required
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        order = selectors.order_get_for_seller(seller=request.seller, number=number)
+    except Order.DoesNotExist as exc:
+        raise Http404("No such order in your account.") from exc
+    return render(request, "orders/order_detail.html", {"order": order})
+
+
+@require_GET
+@seller_required
+def order_report_csv(request: HttpRequest) -> StreamingHttpResponse:
+    _, orders = _filtered_seller_orders(request)
+    filename = f"order-report-{timezone.now():%Y%m%d-%H%M}.csv"
+    response = StreamingHttpResponse(order_report_rows(orders), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@buyer_required
+def buyer_order_list(request: HttpRequest) -> HttpResponse:
+    orders = selectors.order_list_for_buyer(buyer=request.user)
+    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "orders/buyer_order_list.html", {"page": page})
+
+
+@require_GET
+@buyer_required
+def buyer_order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        order = selectors.order_get_for_buyer(buyer=request.user, number=number)
+    except Order.DoesNotExist as exc:
+        raise Http404("No such order in your account.") from exc
+    return render(request, "orders/buyer_order_detail.html", {"order": order})

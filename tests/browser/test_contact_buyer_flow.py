@@ -1,0 +1,73 @@
+"""Contact Buyer in a real browser: opt-out blocks (R2, R4), critical reasons go through (R3),
+Pending orders offer nothing (R5), the live compliance check (R12)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.factories import BuyerFactory, OrderFactory, SellerAccountFactory, seller_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _contact(page, order, reason_label, subject, body):
+    page.goto(f"/orders/{order.number}/")
+    page.get_by_role("link", name=f"Contact Buyer: {order.ship_name}").click()
+    page.get_by_label(reason_label).check()
+    page.get_by_label("Subject").fill(subject)
+    page.get_by_label("Message").fill(body)
+    page.get_by_role("button", name="Send").click()
+
+
+def test_opted_out_buyer_blocks_non_critical_but_gets_shipping_address_issue(browser, live_server):
+    seller = SellerAccountFactory(business_name="Acme Outfitters", slug="acme")
+    owner = seller_user(seller)
+    buyer = BuyerFactory()
+    buyer.buyer_profile.opted_out_of_unsolicited = True
+    buyer.buyer_profile.save()
+    order = OrderFactory(seller=seller, buyer=buyer, status="unshipped", ship_name="Emma Johnson")
+
+    page = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(page, owner.email)
+    _contact(page, order, "Additional information required", "Gift wrap", "Shall we gift wrap it?")
+    expect(page.locator(".alert-warning").first).to_contain_text("not delivered")
+    expect(page.locator("#message-list")).to_contain_text("Blocked (R2)")
+    page.goto("/messages/")
+    expect(page.locator("#blocked-notices")).to_contain_text("Gift wrap")
+    expect(page.locator("#blocked-notices")).to_contain_text(order.relationship.buyer_alias)
+
+    _contact(page, order, "Shipping address issue", "Your address", "Is the flat number 4B?")
+    expect(page.locator(".alert-success")).to_contain_text("sent")
+    expect(page.locator("h1")).to_contain_text("[Important] Your address")
+
+    buyer_page = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(buyer_page, buyer.email)
+    buyer_page.goto("/buyer/messages/")
+    expect(buyer_page.locator("body")).to_contain_text("[Important] Your address")
+    expect(buyer_page.locator("body")).not_to_contain_text("Gift wrap")
+
+
+def test_pending_order_offers_no_reasons_and_says_why(page):
+    seller = SellerAccountFactory(slug="pending")
+    owner = seller_user(seller)
+    order = OrderFactory(seller=seller, status="pending")
+    sign_in(page, owner.email)
+    page.goto(f"/orders/{order.number}/contact-buyer/")
+    expect(page.locator("#no-reasons")).to_contain_text("Payment for this order has not cleared")
+    expect(page.locator("#contact-buyer-form")).to_have_count(0)
+
+
+def test_live_compliance_check_names_the_rule_before_sending(page):
+    seller = SellerAccountFactory(slug="live")
+    owner = seller_user(seller)
+    order = OrderFactory(seller=seller, status="shipped")
+    sign_in(page, owner.email)
+    page.goto(f"/orders/{order.number}/contact-buyer/")
+    expect(page.get_by_label("Return-related question")).to_be_disabled()
+    expect(page.locator("#contact-reasons")).to_contain_text("available after delivery")
+    page.get_by_label("Message").press_sequentially("Our new range is at shop.example.com")
+    expect(page.locator("#compliance")).to_contain_text("shop.example.com")
+    expect(page.locator("#compliance")).to_contain_text("(R12)")
+    page.get_by_label("Message").fill("")
+    page.get_by_label("Message").press_sequentially("Your parcel left today.")
+    expect(page.locator("#compliance")).to_contain_text("No problems found")

@@ -1,0 +1,30 @@
+"""Test helpers that make cases through the real services."""
+
+from messaging import services
+from messaging.models import Message
+from tests.factories import OrderFactory
+
+
+def buyer_opens_case(*, order=None, body="Where is my parcel?", subject="Delivery question", **kw):
+    """A buyer contacts the seller about an order (a new order when none is given)."""
+    order = order or OrderFactory(**kw)
+    return services.case_open_by_buyer(
+        buyer=order.buyer,
+        seller=order.seller,
+        order=order,
+        draft=services.Draft(
+            body_text=body, subject=subject, contact_reason="shipping_or_delivery"
+        ),
+    )
+
+
+def seller_replies(case, sender, body="Thanks for your message, it ships today.") -> Message:
+    return services.message_reply_by_seller(
+        sender=sender, case=case, draft=services.Draft(body_text=body)
+    )
+
+
+def buyer_replies(case, body="Thank you!") -> Message:
+    return services.message_reply_by_buyer(
+        buyer=case.buyer, case=case, draft=services.Draft(body_text=body)
+    )

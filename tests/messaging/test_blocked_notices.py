@@ -1,0 +1,188 @@
+"""R2/R3/R4: seller messages to opted-out buyers, and the "not delivered" notices in the inbox."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from accounts.services import notification_preferences_update
+from messaging import selectors, services
+from messaging.models import BlockedMessageNotice, Outcome
+from messaging.policy import OPTED_OUT_BLOCK_MSG
+from tests.factories import BuyerFactory, OrderFactory, seller_user
+from tests.messaging.helpers import buyer_opens_case
+
+pytestmark = pytest.mark.django_db
+
+INBOX = reverse("messaging:inbox")
+
+
+def _opted_out_buyer():
+    buyer = BuyerFactory()
+    buyer.buyer_profile.opted_out_of_unsolicited = True
+    buyer.buyer_profile.save()
+    return buyer
+
+
+def _proactive(seller, sender, buyer, *, reason="additional_information", subject="Update"):
+    return services.case_open_by_seller(
+        sender=sender,
+        order=OrderFactory(seller=seller, buyer=buyer, status="unshipped"),
+        draft=services.Draft(
+            body_text="Your order is on its way", subject=subject, contact_reason=reason
+        ),
+    )
+
+
+def _dismiss_url(notice) -> str:
+    return reverse("messaging:blocked_notice_dismiss", args=[notice.pk])
+
+
+def test_r4_blocked_message_creates_an_inbox_notice(seller, seller_owner, seller_client):
+    message = _proactive(seller, seller_owner, _opted_out_buyer())
+    assert message.outcome == Outcome.BLOCKED
+    assert message.outcome_rule == "R2"
+    assert message.outcome_reason == OPTED_OUT_BLOCK_MSG
+    notice = BlockedMessageNotice.objects.get(message=message)
+    assert notice.seller_id == seller.pk
+
+    text = seller_client.get(INBOX).text
+    assert f'id="notice-{notice.pk}"' in text
+    assert "Not delivered:" in text
+    assert f"your message “{message.subject}”" in text
+    assert message.case.buyer_alias in text
+    assert message.case.order_number in text
+    assert "was blocked because the buyer opted out of unsolicited messages" in text
+    assert "send it with a critical contact reason" in text  # how to send a critical message
+    assert reverse("messaging:case_detail", args=[message.case_id]) in text
+    assert _dismiss_url(notice) in text
+    # The notice sits above the filters, outside the htmx-swapped case list.
+    assert text.index('id="blocked-notices"') < text.index('id="inbox-filters"')
+    partial = seller_client.get(INBOX, headers={"HX-Request": "true"}).text
+    assert "blocked-notices" not in partial
+
+
+def test_r4_no_notice_when_buyer_opt_out_notifications_are_off(seller, seller_owner, seller_client):
+    notification_preferences_update(
+        seller=seller,
+        buyer_message_copies=False,
+        buyer_message_copies_email="",
+        opt_out_bounces=False,
+    )
+    message = _proactive(seller, seller_owner, _opted_out_buyer())
+    assert message.outcome == Outcome.BLOCKED  # still blocked, only nothing confirms it
+    assert not BlockedMessageNotice.objects.exists()
+    assert 'id="blocked-notices"' not in seller_client.get(INBOX).text
+
+
+def test_r3_critical_reason_is_delivered_to_opted_out_buyer(seller, seller_owner):
+    message = _proactive(seller, seller_owner, _opted_out_buyer(), reason="shipping_address")
+    assert message.outcome == Outcome.DELIVERED
+    assert message.is_critical
+    assert message.subject.startswith("[Important]")
+    assert not BlockedMessageNotice.objects.exists()
+
+
+def test_r2_reply_on_buyer_started_case_is_delivered_to_opted_out_buyer(seller, seller_owner):
+    buyer = _opted_out_buyer()
+    case = buyer_opens_case(seller=seller, buyer=buyer).case
+    reply = services.message_reply_by_seller(
+        sender=seller_owner, case=case, draft=services.Draft(body_text="It ships today.")
+    )
+    assert reply.outcome == Outcome.DELIVERED
+    assert not BlockedMessageNotice.objects.exists()
+
+
+def test_r2_message_to_buyer_who_did_not_opt_out_is_delivered(seller, seller_owner):
+    message = _proactive(seller, seller_owner, BuyerFactory())
+    assert message.outcome == Outcome.DELIVERED
+    assert not BlockedMessageNotice.objects.exists()
+
+
+class TestSelector:
+    def test_lists_undismissed_newest_first_up_to_the_limit(
+        self, seller, seller_owner, other_seller
+    ):
+        buyer = _opted_out_buyer()
+        messages = [_proactive(seller, seller_owner, buyer, subject=f"Note {i}") for i in range(4)]
+        _proactive(other_seller, seller_user(other_seller), buyer)
+        services.blocked_notice_dismiss(notice=messages[0].notice, actor=seller_owner)
+        notices = list(selectors.blocked_notices_for_seller(seller=seller, limit=2))
+        assert [n.message_id for n in notices] == [messages[3].pk, messages[2].pk]
+        all_open = selectors.blocked_notices_for_seller(seller=seller)
+        assert [n.message_id for n in all_open] == [m.pk for m in reversed(messages[1:])]
+
+    def test_one_query_with_message_and_case(self, seller, seller_owner, django_assert_num_queries):
+        buyer = _opted_out_buyer()
+        for _ in range(3):
+            _proactive(seller, seller_owner, buyer)
+        with django_assert_num_queries(1):
+            aliases = [
+                n.message.case.buyer_alias
+                for n in selectors.blocked_notices_for_seller(seller=seller)
+            ]
+        assert len(aliases) == 3
+
+
+class TestDismiss:
+    def test_htmx_dismiss_answers_empty_and_the_notice_is_gone(
+        self, seller, seller_owner, seller_client
+    ):
+        notice = _proactive(seller, seller_owner, _opted_out_buyer()).notice
+        response = seller_client.post(_dismiss_url(notice), headers={"HX-Request": "true"})
+        assert response.status_code == HTTPStatus.OK
+        assert response.content == b""
+        notice.refresh_from_db()
+        assert notice.dismissed_at is not None
+        assert f'id="notice-{notice.pk}"' not in seller_client.get(INBOX).text
+
+    def test_dismiss_without_htmx_redirects_to_the_inbox(self, seller, seller_owner, seller_client):
+        message = _proactive(seller, seller_owner, _opted_out_buyer())
+        response = seller_client.post(_dismiss_url(message.notice))
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"] == INBOX
+        message.notice.refresh_from_db()
+        assert message.notice.dismissed_at is not None
+        # The blocked message itself stays on its case with its outcome (R25).
+        page = seller_client.get(reverse("messaging:case_detail", args=[message.case_id])).text
+        assert OPTED_OUT_BLOCK_MSG[:40] in page
+
+    def test_dismissing_twice_keeps_the_first_time(self, seller, seller_owner):
+        notice = _proactive(seller, seller_owner, _opted_out_buyer()).notice
+        first = services.blocked_notice_dismiss(notice=notice, actor=seller_owner).dismissed_at
+        again = services.blocked_notice_dismiss(notice=notice, actor=seller_owner).dismissed_at
+        assert again == first
+
+    def test_another_sellers_notice_is_404(self, seller_client, other_seller):
+        notice = _proactive(other_seller, seller_user(other_seller), _opted_out_buyer()).notice
+        response = seller_client.post(_dismiss_url(notice))
+        assert response.status_code == HTTPStatus.NOT_FOUND
+        notice.refresh_from_db()
+        assert notice.dismissed_at is None
+
+    def test_service_refuses_a_member_of_another_seller(self, seller, seller_owner, other_seller):
+        notice = _proactive(seller, seller_owner, _opted_out_buyer()).notice
+        with pytest.raises(PermissionError):
+            services.blocked_notice_dismiss(notice=notice, actor=seller_user(other_seller))
+        with pytest.raises(PermissionError):
+            services.blocked_notice_dismiss(notice=notice, actor=BuyerFactory())
+
+    def test_get_is_not_allowed_and_buyers_get_403(
+        self, seller, seller_owner, seller_client, buyer_client
+    ):
+        notice = _proactive(seller, seller_owner, _opted_out_buyer()).notice
+        assert seller_client.get(_dismiss_url(notice)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+        assert buyer_client.post(_dismiss_url(notice)).status_code == HTTPStatus.FORBIDDEN
+
+
+@pytest.mark.parametrize("notices", [1, 6])
+def test_inbox_query_count_does_not_grow_with_notices(
+    seller, seller_owner, seller_client, django_assert_max_num_queries, notices
+):
+    buyer = _opted_out_buyer()
+    for _ in range(notices):
+        _proactive(seller, seller_owner, buyer)
+    # Same bound as an inbox without notices plus one: the notices with message and case.
+    with django_assert_max_num_queries(8):
+        text = seller_client.get(INBOX, {"filter": "all"}).text
+    assert text.count('class="alert alert-warning') == min(notices, 5)

@@ -1,0 +1,227 @@
+"""Cases and messages through the services: response needed (SPEC 3), R9, R15, R16."""
+
+import pytest
+from django.utils import timezone
+
+from cases.models import CaseStatus, CaseTransition
+from cases.policy import CASE_CLOSED_MSG
+from messaging import services
+from messaging.models import Message, MessageReport, ResponseState
+from messaging.policy import MessageRefused
+from tests.factories import seller_user
+from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def opened(seller):
+    """A buyer-started case at `seller`, and a member who answers for the seller."""
+    message = buyer_opens_case(seller=seller)
+    return message.case, seller_user(seller)
+
+
+def test_buyer_message_needs_a_response_and_the_case_says_since_when(opened):
+    case, _ = opened
+    message = case.messages.get()
+    assert message.response_state == ResponseState.NEEDED
+    case.refresh_from_db()
+    assert case.needs_response
+    assert case.waiting_since == message.created_at
+    assert case.status == CaseStatus.OPENED
+    assert case.started_by == "buyer"
+    assert case.buyer_alias == case.relationship.buyer_alias
+    assert case.order_number == case.order.number
+    assert list(case.transitions.values_list("from_status", "to_status", "cause")) == [
+        ("", "opened", "buyer")
+    ]
+
+
+def test_seller_reply_answers_every_waiting_buyer_message_on_the_case(opened):
+    case, member = opened
+    buyer_replies(case, "Any news?")
+    reply = seller_replies(case, member)
+    states = set(case.messages.filter(direction="b2s").values_list("response_state", flat=True))
+    assert states == {ResponseState.RESPONDED}
+    assert all(m.responded_at == reply.created_at for m in case.messages.filter(direction="b2s"))
+    case.refresh_from_db()
+    assert not case.needs_response
+    assert case.waiting_since is None
+    assert case.responded
+    assert case.has_sent
+    assert case.latest_direction == "s2b"
+
+
+def test_a_new_buyer_message_after_a_reply_needs_a_response_again(opened):
+    case, member = opened
+    seller_replies(case, member)
+    later = buyer_replies(case, "One more question")
+    case.refresh_from_db()
+    assert case.needs_response
+    assert case.waiting_since == later.created_at
+
+
+def test_r15_no_response_needed_takes_the_message_out_and_can_be_undone(opened):
+    case, member = opened
+    message = case.messages.get()
+    services.message_mark_no_response_needed(message=message, actor=member)
+    message.refresh_from_db()
+    case.refresh_from_db()
+    assert message.response_state == ResponseState.NO_RESPONSE_NEEDED
+    assert message.no_response_needed_by == member
+    assert not case.needs_response
+    assert case.has_no_response_needed
+
+    services.message_undo_no_response_needed(message=message, actor=member)
+    message.refresh_from_db()
+    case.refresh_from_db()
+    assert message.response_state == ResponseState.NEEDED
+    assert case.needs_response
+    assert not case.has_no_response_needed
+
+
+def test_r15_undo_after_a_reply_counts_the_message_as_responded(opened):
+    case, member = opened
+    message = case.messages.get()
+    services.message_mark_no_response_needed(message=message, actor=member)
+    reply = seller_replies(case, member)
+    services.message_undo_no_response_needed(message=message, actor=member)
+    message.refresh_from_db()
+    assert message.response_state == ResponseState.RESPONDED
+    assert message.responded_at == reply.created_at
+
+
+def test_r15_only_buyer_messages_can_be_marked(opened):
+    case, member = opened
+    reply = seller_replies(case, member)
+    with pytest.raises(MessageRefused) as refused:
+        services.message_mark_no_response_needed(message=reply, actor=member)
+    assert refused.value.refusal.rule == "R15"
+
+
+def test_r15_another_sellers_member_cannot_mark(opened, other_seller):
+    case, _ = opened
+    with pytest.raises(PermissionError):
+        services.message_mark_no_response_needed(
+            message=case.messages.get(), actor=seller_user(other_seller)
+        )
+    assert case.messages.get().response_state == ResponseState.NEEDED
+
+
+def test_r16_reported_buyer_message_needs_no_response_and_stays(opened):
+    case, member = opened
+    message = case.messages.get()
+    report = services.message_report(
+        message=message, reporter=member, reason="abusive", details="Insults"
+    )
+    assert report.status == MessageReport.Status.OPEN
+    message.refresh_from_db()
+    case.refresh_from_db()
+    assert message.response_state == ResponseState.REPORTED
+    assert not case.needs_response
+    assert case.reported
+    assert Message.objects.filter(pk=message.pk).exists()
+
+
+def test_r16_a_message_is_reported_once_per_reporter(opened):
+    case, member = opened
+    message = case.messages.get()
+    services.message_report(message=message, reporter=member, reason="spam")
+    with pytest.raises(MessageRefused) as refused:
+        services.message_report(message=message, reporter=member, reason="spam")
+    assert refused.value.refusal.rule == "R16"
+    assert MessageReport.objects.count() == 1
+
+
+def test_r16_buyer_reports_a_seller_message_but_not_their_own(opened):
+    case, member = opened
+    reply = seller_replies(case, member)
+    services.message_report(message=reply, reporter=case.buyer, reason="phishing")
+    assert MessageReport.objects.get().reporter == case.buyer
+    with pytest.raises(MessageRefused):
+        services.message_report(
+            message=case.messages.filter(direction="b2s").get(), reporter=case.buyer, reason="spam"
+        )
+
+
+def test_buyer_message_on_a_resolved_case_reopens_it(opened):
+    case, member = opened
+    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.RESOLVED)
+    buyer_replies(case, "It is still broken")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPENED
+    last = CaseTransition.objects.filter(case=case).last()
+    assert (last.from_status, last.to_status, last.cause, last.actor) == (
+        "resolved",
+        "opened",
+        "buyer message",
+        case.buyer,
+    )
+
+
+def test_every_transition_is_recorded_with_who_made_it(opened):
+    case, member = opened
+    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.RESOLVED)
+    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.OPENED)
+    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.CLOSED)
+    rows = list(case.transitions.values_list("from_status", "to_status", "actor"))
+    assert rows == [
+        ("", "opened", case.buyer_id),
+        ("opened", "resolved", member.pk),
+        ("resolved", "opened", member.pk),
+        ("opened", "closed", member.pk),
+    ]
+
+
+@pytest.mark.parametrize("who", ["buyer", "seller"])
+def test_r9_closed_case_takes_no_message_and_stores_nothing(opened, who):
+    case, member = opened
+    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.CLOSED)
+    before = Message.objects.count()
+    write = (
+        (lambda: buyer_replies(case, "Hello?"))
+        if who == "buyer"
+        else (lambda: seller_replies(case, member))
+    )
+    with pytest.raises(MessageRefused) as refused:
+        write()
+    assert refused.value.refusal.rule == "R9"
+    assert refused.value.refusal.message == CASE_CLOSED_MSG
+    assert Message.objects.count() == before
+
+
+def test_r9_closed_case_cannot_be_reopened(opened):
+    case, member = opened
+    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.CLOSED)
+    with pytest.raises(MessageRefused) as refused:
+        services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.OPENED)
+    assert refused.value.refusal.rule == "R9"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+
+
+def test_r25_messages_cannot_be_deleted(opened):
+    case, _ = opened
+    message = case.messages.get()
+    with pytest.raises(PermissionError):
+        message.delete()
+    with pytest.raises(PermissionError):
+        Message.objects.filter(case=case).delete()
+    assert Message.objects.filter(pk=message.pk).exists()
+
+
+def test_case_summary_keeps_the_latest_message(opened):
+    case, member = opened
+    seller_replies(case, member, "We shipped it this morning.\n\nTracking follows.")
+    case.refresh_from_db()
+    assert case.latest_snippet == "We shipped it this morning. Tracking follows."
+    assert case.message_count == 2
+    assert case.latest_message_at <= timezone.now()
+
+
+def test_closing_a_case_takes_it_out_of_response_needed(opened):
+    case, member = opened
+    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.CLOSED)
+    case.refresh_from_db()
+    assert not case.needs_response
+    assert case.messages.get().response_state == ResponseState.NEEDED

@@ -1,0 +1,153 @@
+"""`seed_demo`: demo logins one per line, demo cases in every state, safe to run again, and the
+bulk top-up used by the benchmark (SPEC section 2, "Management commands")."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.management.commands.seed_demo import DEMO_CASE_PLAN
+from accounts.models import SellerAccount, User
+from cases.models import Case, CaseStatus, CaseTransition
+from messaging.models import Attachment, Direction, Message, MessageReport, ResponseState
+from orders.models import Order
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_LINE = re.compile(r"^(seller|buyer|staff) (\S+@\S+) (\S+)$")
+
+
+def _seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "sellers": SellerAccount.objects.count(),
+        "orders": Order.objects.count(),
+        "cases": Case.objects.count(),
+        "messages": Message.objects.count(),
+        "attachments": Attachment.objects.count(),
+        "reports": MessageReport.objects.count(),
+        "transitions": CaseTransition.objects.count(),
+    }
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seeding takes seconds, so the module's tests share one seeded database."""
+    with django_db_blocker.unblock():
+        first = _seed()
+        counts = _counts()
+        second = _seed()
+        yield {"first": first, "second": second, "counts": counts}
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def test_seed_demo_is_idempotent(seeded):
+    assert _counts() == seeded["counts"]
+    assert seeded["counts"]["cases"] > 0
+    assert seeded["first"] == seeded["second"]
+
+
+def test_seed_demo_prints_a_login_per_role(seeded):
+    logins = [LOGIN_LINE.match(line) for line in seeded["first"].splitlines()]
+    logins = [match.groups() for match in logins if match]
+    assert {role for role, _, _ in logins} == {"seller", "buyer", "staff"}
+    assert ("seller", "owner@acme-outfitters.example", "demo-pass-2026") in logins
+    for role, email, password in logins:
+        user = User.objects.get(email=email)
+        assert user.check_password(password)
+        assert user.is_staff == (role == "staff")
+
+
+def test_demo_cases_cover_every_state_for_acme(seeded):
+    cases = Case.objects.filter(seller__slug="acme-outfitters")
+    assert 35 <= cases.count() <= 45
+    assert set(cases.values_list("status", flat=True)) == set(CaseStatus.values)
+    now = timezone.now()
+    waiting = cases.filter(needs_response=True)
+    assert waiting.filter(waiting_since__gt=now - timezone.timedelta(hours=24)).exists()
+    assert waiting.filter(waiting_since__lt=now - timezone.timedelta(hours=24)).exists()
+    assert cases.filter(has_no_response_needed=True).exists()
+    assert cases.filter(reported=True).exists()
+    assert cases.filter(order__isnull=True).exists()  # Ask a question (R24)
+    assert Attachment.objects.filter(message__case__in=cases, extension=".png").exists()
+    assert Attachment.objects.filter(message__case__in=cases, extension=".pdf").exists()
+
+
+def test_other_demo_sellers_have_cases_too(seeded):
+    per_seller = dict(
+        Case.objects.values_list("seller__slug")
+        .annotate(n=Count("id"))
+        .values_list("seller__slug", "n")
+    )
+    assert set(per_seller) == {"acme-outfitters", "nordic-home", "kyoto-handmade"}
+    assert all(count >= 5 for count in per_seller.values())
+
+
+def test_demo_case_summaries_match_their_messages(seeded):
+    """The backdated history is what the inbox reads (SPEC 3, "Response needed")."""
+    for case in Case.objects.all():
+        messages = list(case.messages.order_by("created_at", "id"))
+        waiting = [m.created_at for m in messages if m.response_state == ResponseState.NEEDED]
+        assert case.message_count == len(messages)
+        assert case.needs_response == bool(waiting)
+        assert case.waiting_since == (min(waiting) if waiting else None)
+        assert case.latest_message_at == messages[-1].created_at
+        assert case.created_at <= messages[0].created_at
+        assert case.created_at < timezone.now() - timezone.timedelta(minutes=30)
+
+
+def test_demo_seller_messages_follow_the_content_rules(seeded):
+    """R12 in spirit: no links, no runs of more than two line breaks."""
+    seller_texts = Message.objects.filter(direction=Direction.SELLER_TO_BUYER)
+    assert seller_texts.exists()
+    for body in seller_texts.values_list("body_text", flat=True):
+        assert "http" not in body
+        assert "www." not in body
+        assert "\n\n\n" not in body
+
+
+def test_some_buyers_write_in_their_own_language(seeded):
+    assert Message.objects.filter(
+        Q(body_text__startswith="Hallo")
+        | Q(body_text__startswith="Bonjour")
+        | Q(body_text__startswith="Hola")
+        | Q(body_text__startswith="こんにちは")
+    ).exists()
+
+
+def test_bulk_top_up_adds_orders_and_cases_once(seeded):
+    acme = SellerAccount.objects.get(slug="acme-outfitters")
+    _seed("--orders", "300", "--cases", "50", "--messages-per-case", "4")
+    assert Order.objects.filter(seller=acme).count() == 300
+    cases = Case.objects.filter(seller=acme)
+    assert cases.count() == 50
+    after_first = _counts()
+    _seed("--orders", "300", "--cases", "50")
+    assert _counts() == after_first
+
+    # Demo cases have at most three messages, so these are the bulk ones.
+    bulk = cases.annotate(n=Count("messages")).filter(n=4)
+    assert bulk.count() == 50 - sum(DEMO_CASE_PLAN["acme-outfitters"].values())
+    assert set(bulk.values_list("message_count", flat=True)) == {4}
+    for case in bulk:
+        messages = list(case.messages.order_by("created_at", "id"))
+        needed = [m for m in messages if m.response_state == ResponseState.NEEDED]
+        assert case.needs_response == bool(needed)
+        assert case.waiting_since == (needed[0].created_at if needed else None)
+        assert case.latest_message_at == messages[-1].created_at
+        assert case.latest_direction == messages[-1].direction
+        assert case.buyer_alias == case.relationship.buyer_alias
+        assert case.order_number == (case.order.number if case.order_id else "")
+        assert case.transitions.exists()
+    assert MessageReport.objects.filter(message__case__in=bulk).count() == (
+        bulk.filter(reported=True).count()
+    )
