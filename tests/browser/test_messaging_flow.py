@@ -46,6 +46,7 @@ def test_buyer_contacts_seller_who_replies_from_response_needed(browser, live_se
     expect(seller_page.locator("#message-list")).to_contain_text("It left our warehouse")
     expect(seller_page.locator("#message-list .badge", has_text="Responded")).to_be_visible()
     seller_page.get_by_role("link", name="Buyer-Seller Messages").first.click()
+    expect(seller_page.locator("#case-list-title")).to_have_text("Response Needed")
     expect(seller_page.locator("#case-list")).not_to_contain_text("Where is my jacket?")
     seller_page.get_by_label("Show").select_option("responded")
     expect(seller_page.locator("#case-list")).to_contain_text("Where is my jacket?")
@@ -75,7 +76,10 @@ def test_seller_marks_no_response_needed_and_undoes_it(page):
 
     page.goto(f"/messages/{case.pk}/")
     page.get_by_role("button", name="Undo").click()
-    expect(page.locator("#message-list .badge", has_text="Response needed")).to_be_visible()
+    # has_text is a case-insensitive substring match, and "No response needed" contains
+    # "response needed": wait for the old badge to go before leaving the page.
+    expect(page.locator("#message-list")).not_to_contain_text("No response needed")
+    expect(page.locator("#message-list .badge", has_text=re.compile(r"^Response needed$"))).to_be_visible()
     page.goto("/messages/")
     expect(page.locator(".case-row")).to_have_count(2)
 
