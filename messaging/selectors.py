@@ -67,14 +67,14 @@ def case_list_for_seller(*, seller: SellerAccount, filter_key: str = "", query: 
 
 def case_scope_for_seller(*, seller: SellerAccount) -> QuerySet[Case]:
     """Cases a seller's member may open; another seller's case is simply not in it."""
-    return Case.objects.filter(seller=seller).select_related("order", "relationship")
+    return Case.objects.filter(seller=seller).select_related("order", "product", "relationship")
 
 
 def case_scope_for_buyer(*, buyer: User) -> QuerySet[Case]:
     """The buyer's cases that reached them: a case whose only messages were blocked (a seller's
     proactive message to an opted-out buyer, R2) is not the buyer's to see."""
     return Case.objects.filter(buyer=buyer, buyer_latest_at__isnull=False).select_related(
-        "order", "relationship", "seller"
+        "order", "product", "relationship", "seller"
     )
 
 
@@ -142,17 +142,22 @@ def case_list_for_buyer(*, buyer: User) -> QuerySet[Case]:
 
 def blocked_notices_for_seller(
     *, seller: SellerAccount, limit: int = 5
-) -> QuerySet[BlockedMessageNotice]:
-    """R4: the seller's undismissed "not delivered" notices, newest first, for the inbox.
+) -> tuple[list[BlockedMessageNotice], int]:
+    """R4: the seller's undismissed "not delivered" notices, newest first, for the inbox, and
+    how many more there are beyond `limit`.
 
     One query: each notice comes with its message and the message's case (subject, buyer alias,
-    order ID).
+    order ID). A second one counts the rest only when there are more than `limit`.
     """
-    return (
-        BlockedMessageNotice.objects.filter(seller=seller, dismissed_at__isnull=True)
-        .select_related("message", "message__case")
-        .order_by("-created_at", "-id")[:limit]
+    undismissed = BlockedMessageNotice.objects.filter(seller=seller, dismissed_at__isnull=True)
+    notices = list(
+        undismissed.select_related("message", "message__case").order_by("-created_at", "-id")[
+            : limit + 1
+        ]
     )
+    if len(notices) <= limit:
+        return notices, 0
+    return notices[:limit], undismissed.count() - limit
 
 
 def blocked_notice_scope_for_seller(*, seller: SellerAccount) -> QuerySet[BlockedMessageNotice]:

@@ -31,6 +31,11 @@ urlpatterns = [
         seller.blocked_notice_dismiss,
         name="blocked_notice_dismiss",
     ),
+    path(
+        "messages/notices/dismiss-all/",
+        seller.blocked_notices_dismiss_all,
+        name="blocked_notices_dismiss_all",
+    ),
     # ---- Contact Buyer and Request a Review (proactive seller messages)
     path(
         "orders/<order_number:number>/contact-buyer/",

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import SellerAccount, User
 from accounts.selectors import membership_for_user
 from cases.models import Case
 from cases.services import case_transition
@@ -144,3 +144,11 @@ def blocked_notice_dismiss(*, notice: BlockedMessageNotice, actor: User) -> Bloc
     )
     notice.refresh_from_db(fields=["dismissed_at"])
     return notice
+
+
+def blocked_notices_dismiss_all(*, seller: SellerAccount, actor: User) -> int:
+    """R4: put away every open "not delivered" notice of the seller at once; returns how many."""
+    require_seller_member(actor, seller.pk, refusal=NOTICE_NOT_YOURS_MSG)
+    return BlockedMessageNotice.objects.filter(seller=seller, dismissed_at__isnull=True).update(
+        dismissed_at=timezone.now()
+    )

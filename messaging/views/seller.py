@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -49,6 +50,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         target_hours=settings.MESSAGING_RESPONSE_TARGET_HOURS,
         case_url_prefix=reverse("messaging:inbox"),
     )
+    notices, more_notices = selectors.blocked_notices_for_seller(seller=request.seller)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
@@ -60,7 +62,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "filter_label": selectors.INBOX_FILTERS[filter_key][0],
             "page": page,
             "query_without_page": query_without_page.urlencode(),
-            "notices": selectors.blocked_notices_for_seller(seller=request.seller),
+            "notices": notices,
+            "more_notices": more_notices,
         },
     )
 
@@ -77,6 +80,22 @@ def blocked_notice_dismiss(request: HttpRequest, notice_id: int) -> HttpResponse
     if request.htmx:
         return HttpResponse("")
     flash.success(request, "Notice dismissed. The message stays on its case.")
+    return redirect("messaging:inbox")
+
+
+@require_POST
+@seller_required
+def blocked_notices_dismiss_all(request: HttpRequest) -> HttpResponse:
+    """R4: put away every "not delivered" notice; the messages stay under Sent with their
+    reason."""
+    dismissed = services.blocked_notices_dismiss_all(seller=request.seller, actor=request.user)
+    if request.htmx:
+        return HttpResponse("")
+    flash.success(
+        request,
+        f"{dismissed} notice{pluralize(dismissed)} dismissed. "
+        "Blocked messages stay under Sent with their reason.",
+    )
     return redirect("messaging:inbox")
 
 

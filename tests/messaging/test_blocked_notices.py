@@ -107,10 +107,12 @@ class TestSelector:
         messages = [_proactive(seller, seller_owner, buyer, subject=f"Note {i}") for i in range(4)]
         _proactive(other_seller, seller_user(other_seller), buyer)
         services.blocked_notice_dismiss(notice=messages[0].notice, actor=seller_owner)
-        notices = list(selectors.blocked_notices_for_seller(seller=seller, limit=2))
+        notices, more = selectors.blocked_notices_for_seller(seller=seller, limit=2)
         assert [n.message_id for n in notices] == [messages[3].pk, messages[2].pk]
-        all_open = selectors.blocked_notices_for_seller(seller=seller)
+        assert more == 1
+        all_open, more = selectors.blocked_notices_for_seller(seller=seller)
         assert [n.message_id for n in all_open] == [m.pk for m in reversed(messages[1:])]
+        assert more == 0
 
     def test_one_query_with_message_and_case(self, seller, seller_owner, django_assert_num_queries):
         buyer = _opted_out_buyer()
@@ -119,7 +121,7 @@ class TestSelector:
         with django_assert_num_queries(1):
             aliases = [
                 n.message.case.buyer_alias
-                for n in selectors.blocked_notices_for_seller(seller=seller)
+                for n in selectors.blocked_notices_for_seller(seller=seller)[0]
             ]
         assert len(aliases) == 3
 
@@ -182,7 +184,57 @@ def test_inbox_query_count_does_not_grow_with_notices(
     buyer = _opted_out_buyer()
     for _ in range(notices):
         _proactive(seller, seller_owner, buyer)
-    # Same bound as an inbox without notices plus one: the notices with message and case.
-    with django_assert_max_num_queries(8):
+    # An inbox without notices plus one query for the notices with message and case, plus
+    # one counting the rest when there are more than five.
+    with django_assert_max_num_queries(9):
         text = seller_client.get(INBOX, {"filter": "all"}).text
     assert text.count('class="alert alert-warning') == min(notices, 5)
+
+
+def test_r4_inbox_says_how_many_more_notices_there_are(seller, seller_owner, seller_client):
+    buyer = _opted_out_buyer()
+    for _ in range(7):
+        _proactive(seller, seller_owner, buyer)
+    text = seller_client.get(INBOX).text
+    assert text.count('class="alert alert-warning') == 5
+    assert "2 more messages not delivered." in text
+    assert "Dismiss all" in text
+
+
+class TestDismissAll:
+    URL = reverse("messaging:blocked_notices_dismiss_all")
+
+    def test_r4_dismiss_all_puts_away_only_this_sellers_notices(
+        self, seller, seller_owner, seller_client, other_seller
+    ):
+        buyer = _opted_out_buyer()
+        for _ in range(3):
+            _proactive(seller, seller_owner, buyer)
+        theirs = _proactive(other_seller, seller_user(other_seller), buyer).notice
+        response = seller_client.post(self.URL, follow=True)
+        assert response.redirect_chain == [(INBOX, HTTPStatus.FOUND)]
+        assert "3 notices dismissed" in response.text
+        assert 'id="blocked-notices"' not in response.text
+        assert not BlockedMessageNotice.objects.filter(
+            seller=seller, dismissed_at__isnull=True
+        ).exists()
+        theirs.refresh_from_db()
+        assert theirs.dismissed_at is None
+        # The blocked messages stay (R25) and stay listed under Sent.
+        sent = seller_client.get(INBOX, {"filter": "sent"}).text
+        assert sent.count(" case-row ") == 3
+
+    def test_htmx_dismiss_all_answers_empty(self, seller, seller_owner, seller_client):
+        _proactive(seller, seller_owner, _opted_out_buyer())
+        response = seller_client.post(self.URL, headers={"HX-Request": "true"})
+        assert response.status_code == HTTPStatus.OK
+        assert response.content == b""
+        assert 'id="blocked-notices"' not in seller_client.get(INBOX).text
+
+    def test_buyers_get_403_and_get_is_not_allowed(self, seller_client, buyer_client):
+        assert seller_client.get(self.URL).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+        assert buyer_client.post(self.URL).status_code == HTTPStatus.FORBIDDEN
+
+    def test_service_refuses_a_member_of_another_seller(self, seller, other_seller):
+        with pytest.raises(PermissionError):
+            services.blocked_notices_dismiss_all(seller=seller, actor=seller_user(other_seller))
