@@ -11,7 +11,7 @@ from accounts.models import SellerAccount, User
 from messaging.models import (
     BuyerContactReason,
 )
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderStatus, Product
 
 # ---- demo cases: what buyers ask and how the sellers answer
 
@@ -341,6 +341,7 @@ class CaseScript:
     follow_up: str
     seller_text: str
     language: str
+    product: Product | None = None  # what an Ask-a-question case is about
 
 
 SELLER_LETTER = "Hello {first_name},\n\n{body}\n\nBest regards,\n{signer}\n{business}"

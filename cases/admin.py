@@ -89,6 +89,7 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "buyer",
                     "relationship",
                     "order",
+                    "product",
                     "contact_reason",
                     "subject",
                     "started_by",

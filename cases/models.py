@@ -46,6 +46,10 @@ class Case(models.Model):
     order = models.ForeignKey(
         "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
+    # What an "Ask a question" case (R24) is about, when the buyer chose a product.
+    product = models.ForeignKey(
+        "orders.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     contact_reason = models.CharField(max_length=40)
     subject = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPENED)

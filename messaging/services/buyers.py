@@ -24,7 +24,7 @@ from messaging.services.storage import (
     raise_if_refused,
     store_message,
 )
-from orders.models import Order
+from orders.models import Order, Product
 
 
 @transaction.atomic
@@ -35,14 +35,18 @@ def case_open_by_buyer(
     order: Order | None,
     draft: Draft,
     channel: str = Channel.WEB,
+    product: Product | None = None,
 ) -> Message:
-    """A buyer contacts a seller about an order, or asks a question without one (R24)."""
+    """A buyer contacts a seller about an order, or asks a question without one (R24),
+    optionally about one of the seller's products."""
     raise_if_refused(
         policy.refuse_seller_to_seller(
             sender_is_seller_member=membership_for_user(user=buyer) is not None
         )
     )
     if order is not None and (order.buyer_id != buyer.pk or order.seller_id != seller.pk):
+        raise PermissionError(NOT_A_PARTY_MSG)
+    if product is not None and product.seller_id != seller.pk:
         raise PermissionError(NOT_A_PARTY_MSG)
     relationship = (
         order.relationship
@@ -63,6 +67,7 @@ def case_open_by_buyer(
     case = case_open(
         relationship=relationship,
         order=order,
+        product=product,
         contact_reason=draft.contact_reason,
         subject=draft.subject,
         started_by=Case.StartedBy.BUYER,

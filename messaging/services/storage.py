@@ -21,7 +21,7 @@ from messaging.models import (
     ResponseState,
 )
 from messaging.policy import MessageRefused, Refusal
-from orders.models import Order
+from orders.models import Order, Product
 
 SNIPPET_LENGTH = 160
 NOT_A_PARTY_MSG = "You are not a party of this case."
@@ -149,6 +149,7 @@ def case_open(
     started_by: str,
     actor: User,
     at: datetime,
+    product: Product | None = None,
 ) -> Case:
     """A new case between the two parties of `relationship`, its first transition recorded."""
     case = Case.objects.create(
@@ -156,6 +157,7 @@ def case_open(
         buyer_id=relationship.buyer_id,
         relationship=relationship,
         order=order,
+        product=product,
         contact_reason=contact_reason,
         subject=subject,
         started_by=started_by,

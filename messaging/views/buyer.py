@@ -245,18 +245,18 @@ def store_ask(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = StoreAskForm(request.POST, seller=seller)
         if form.is_valid():
-            product = form.cleaned_data["product"]
-            body = form.cleaned_data["body"]
-            if product is not None:
-                body = f"Product: {product.title} (SKU {product.sku})\n\n{body}"
             draft = services.Draft(
-                body_text=body,
+                body_text=form.cleaned_data["body"],
                 subject=form.cleaned_data["subject"],
                 contact_reason=BuyerContactReason.PRODUCT_QUESTION,
             )
             try:
                 message = services.case_open_by_buyer(
-                    buyer=request.user, seller=seller, order=None, draft=draft
+                    buyer=request.user,
+                    seller=seller,
+                    order=None,
+                    product=form.cleaned_data["product"],
+                    draft=draft,
                 )
             except MessageRefused as refused:
                 refusal = refused.refusal

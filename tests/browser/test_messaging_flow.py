@@ -79,7 +79,9 @@ def test_seller_marks_no_response_needed_and_undoes_it(page):
     # has_text is a case-insensitive substring match, and "No response needed" contains
     # "response needed": wait for the old badge to go before leaving the page.
     expect(page.locator("#message-list")).not_to_contain_text("No response needed")
-    expect(page.locator("#message-list .badge", has_text=re.compile(r"^Response needed$"))).to_be_visible()
+    expect(
+        page.locator("#message-list .badge", has_text=re.compile(r"^Response needed$"))
+    ).to_be_visible()
     page.goto("/messages/")
     expect(page.locator(".case-row")).to_have_count(2)
 

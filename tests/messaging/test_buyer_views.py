@@ -221,11 +221,24 @@ class TestStore:
         assert case.order is None
         assert (case.buyer, case.seller) == (buyer, seller)
         assert case.contact_reason == "product_question"
+        assert case.product == product
         message = case.messages.get()
         assert message.response_state == ResponseState.NEEDED
-        assert "Solar Camping Lantern" in message.body_text
-        assert "How long does it last?" in message.body_text
+        assert message.body_text == "How long does it last?"
         assert Relationship.objects.filter(buyer=buyer, seller=seller).exists()
+        # Both parties see what the question is about.
+        buyer_page = buyer_client.get(_case_url(case)).text
+        assert "Solar Camping Lantern</span> (SKU LANTERN-1)" in buyer_page
+        seller_page = _client(seller_user(seller)).get(
+            reverse("messaging:case_detail", args=[case.pk])
+        )
+        assert "Solar Camping Lantern</span> (SKU LANTERN-1)" in seller_page.text
+
+    def test_r24_question_without_a_product_names_none(self, buyer_client, seller):
+        buyer_client.post(_ask_url(seller), {"subject": "Gift cards?", "body": "Do you sell any?"})
+        case = Case.objects.get()
+        assert case.product is None
+        assert 'id="case-product"' not in buyer_client.get(_case_url(case)).text
 
     def test_r24_product_of_another_seller_is_not_accepted(self, buyer_client, seller):
         alien = ProductFactory(title="Alien product")

@@ -8,7 +8,7 @@ from cases.policy import CASE_CLOSED_MSG
 from messaging import services
 from messaging.models import Message, MessageReport, ResponseState
 from messaging.policy import MessageRefused
-from tests.factories import seller_user
+from tests.factories import BuyerFactory, ProductFactory, SellerAccountFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +225,17 @@ def test_closing_a_case_takes_it_out_of_response_needed(opened):
     case.refresh_from_db()
     assert not case.needs_response
     assert case.messages.get().response_state == ResponseState.NEEDED
+
+
+def test_r24_question_about_another_sellers_product_is_refused_and_nothing_stored():
+    seller = SellerAccountFactory()
+    alien = ProductFactory()
+    with pytest.raises(PermissionError):
+        services.case_open_by_buyer(
+            buyer=BuyerFactory(),
+            seller=seller,
+            order=None,
+            product=alien,
+            draft=services.Draft(subject="Hi", body_text="Is it in stock?"),
+        )
+    assert not Message.objects.exists()

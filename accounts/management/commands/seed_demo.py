@@ -483,6 +483,11 @@ class Command(BaseCommand):
             follow_up=follow_up.format(**fill),
             seller_text=topic.seller.format(**fill),
             language=language,
+            product=(
+                Product.objects.filter(seller=seller, title=topic.product).first()
+                if order is None
+                else None
+            ),
         )
         case = None
         for action, hours_ago in steps:
@@ -506,7 +511,11 @@ class Command(BaseCommand):
                 attachments=files,
             )
             return services.case_open_by_buyer(
-                buyer=script.buyer, seller=script.seller, order=script.order, draft=draft
+                buyer=script.buyer,
+                seller=script.seller,
+                order=script.order,
+                product=script.product,
+                draft=draft,
             ).case
         if action == "reply":
             body = SELLER_LETTER.format(
