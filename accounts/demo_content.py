@@ -344,6 +344,26 @@ class CaseScript:
     product: Product | None = None  # what an Ask-a-question case is about
 
 
+# Proactive seller messages (Contact Buyer): (reason, subject, body).
+PROACTIVE_DELIVERED = (
+    "additional_information",
+    "Gift message for your order",
+    "Hello {first_name},\n\nyou ticked the gift option but left the message empty. Would you "
+    "like us to add a card, and what should it say?\n\nThank you",
+)
+PROACTIVE_BLOCKED = (
+    "additional_information",
+    "Colour of your order",
+    "Hello {first_name},\n\nthe colour you chose is also available in a darker shade. Shall we "
+    "keep your choice?\n\nThank you",
+)
+PROACTIVE_CRITICAL = (
+    "shipping_address",
+    "Your delivery address",
+    "Hello {first_name},\n\nthe carrier cannot find the flat number in your address. Could you "
+    "tell us your flat or floor so the parcel reaches you?\n\nThank you",
+)
+
 SELLER_LETTER = "Hello {first_name},\n\n{body}\n\nBest regards,\n{signer}\n{business}"
 ASK_SHARE = 0.2  # share of demo cases that are "Ask a question" without an order (R24)
 TRANSLATED_SHARE = 0.7  # how often a buyer with another language writes in it, when we can

@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.management.commands.seed_demo import DEMO_CASE_PLAN
 from accounts.models import SellerAccount, User
 from cases.models import Case, CaseStatus, CaseTransition
 from messaging.models import Attachment, Direction, Message, MessageReport, ResponseState
@@ -82,6 +81,16 @@ def test_demo_cases_cover_every_state_for_acme(seeded):
     assert Attachment.objects.filter(message__case__in=cases, extension=".pdf").exists()
 
 
+def test_demo_sellers_sent_messages_one_of_them_blocked(seeded):
+    sent = Message.objects.filter(
+        seller__slug="acme-outfitters", case__started_by=Case.StartedBy.SELLER
+    )
+    assert sent.filter(outcome="blocked", outcome_rule="R2", notice__isnull=False).exists()
+    assert sent.filter(outcome="delivered", subject__startswith="[Important]").exists()
+    assert sent.filter(outcome="delivered", contact_reason="review_request").exists()
+    assert Case.objects.filter(product__isnull=False, order__isnull=True).exists()  # R24
+
+
 def test_other_demo_sellers_have_cases_too(seeded):
     per_seller = dict(
         Case.objects.values_list("seller__slug")
@@ -126,6 +135,7 @@ def test_some_buyers_write_in_their_own_language(seeded):
 
 def test_bulk_top_up_adds_orders_and_cases_once(seeded):
     acme = SellerAccount.objects.get(slug="acme-outfitters")
+    demo_cases = Case.objects.filter(seller=acme).count()
     _seed("--orders", "300", "--cases", "50", "--messages-per-case", "4")
     assert Order.objects.filter(seller=acme).count() == 300
     cases = Case.objects.filter(seller=acme)
@@ -136,7 +146,7 @@ def test_bulk_top_up_adds_orders_and_cases_once(seeded):
 
     # Demo cases have at most three messages, so these are the bulk ones.
     bulk = cases.annotate(n=Count("messages")).filter(n=4)
-    assert bulk.count() == 50 - sum(DEMO_CASE_PLAN["acme-outfitters"].values())
+    assert bulk.count() == 50 - demo_cases
     assert set(bulk.values_list("message_count", flat=True)) == {4}
     for case in bulk:
         messages = list(case.messages.order_by("created_at", "id"))

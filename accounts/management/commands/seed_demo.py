@@ -23,6 +23,9 @@ from accounts.demo_content import (
     BULK_SELLER_TEXTS,
     BULK_SUBJECTS,
     DEMO_CASE_PLAN,
+    PROACTIVE_BLOCKED,
+    PROACTIVE_CRITICAL,
+    PROACTIVE_DELIVERED,
     SELLER_LETTER,
     SIZE_CHART_LINES,
     SPAM_TOPIC,
@@ -43,6 +46,7 @@ from messaging.aliases import alias_generate
 from messaging.attachments import IncomingAttachment
 from messaging.models import (
     Attachment,
+    BlockedMessageNotice,
     BuyerContactReason,
     Channel,
     Direction,
@@ -192,6 +196,7 @@ class Command(BaseCommand):
                 self._orders(rng, sellers, buyers)
         # Cases go through the messaging services, each in its own transaction, as in the app.
         self._demo_cases(random.Random(seed + 1), sellers, buyers)
+        self._demo_proactive(sellers)
         if orders:
             self._bulk_orders(rng, sellers[0], buyers, orders)
         if cases:
@@ -412,6 +417,55 @@ class Command(BaseCommand):
                     buyers=buyers,
                 )
 
+    def _demo_proactive(self, sellers: list[SellerAccount]):
+        """Contact Buyer messages as sellers send them, for each seller that has sent none: one
+        delivered, one that an opted-out buyer never received (R2; its "not delivered" notice
+        waits in the inbox, R4), a critical one the same buyer did receive (R3), and a review
+        request (R17). Each is backdated by `hours_ago`, after its order last changed."""
+        now = timezone.now()
+        for seller in sellers:
+            if Case.objects.filter(seller=seller, started_by=Case.StartedBy.SELLER).exists():
+                continue
+            member = User.objects.filter(seller_membership__seller=seller).order_by("email")[0]
+            orders = seller.orders.select_related("buyer__buyer_profile").order_by("-placed_at")
+            unshipped = list(
+                orders.filter(
+                    status=OrderStatus.UNSHIPPED, status_changed_at__lt=now - timedelta(days=2)
+                )[:100]
+            )
+            sends = []  # (order, (reason, subject, body), hours_ago)
+            for order in unshipped:
+                if not order.buyer.buyer_profile.opted_out_of_unsolicited:
+                    sends.append((order, PROACTIVE_DELIVERED, 30))
+                    break
+            for order in unshipped:
+                if order.buyer.buyer_profile.opted_out_of_unsolicited:
+                    sends += [(order, PROACTIVE_BLOCKED, 28), (order, PROACTIVE_CRITICAL, 27)]
+                    break
+            for order, (reason, subject, body), hours_ago in sends:
+                since = timezone.now()
+                message = services.case_open_by_seller(
+                    sender=member,
+                    order=order,
+                    draft=services.Draft(
+                        subject=subject,
+                        body_text=body.format(first_name=order.buyer.get_short_name()),
+                        contact_reason=reason,
+                    ),
+                )
+                self._backdate(message.case, since=since, at=now - timedelta(hours=hours_ago))
+                services.case_summary_refresh(message.case)
+            reviewable = orders.filter(
+                status=OrderStatus.DELIVERED,
+                delivered_at__range=(now - timedelta(days=25), now - timedelta(days=6)),
+                buyer__buyer_profile__opted_out_of_unsolicited=False,
+            ).first()
+            if reviewable is not None and services.review_request_refusal(reviewable) is None:
+                since = timezone.now()
+                message = services.review_request_send(sender=member, order=reviewable)
+                self._backdate(message.case, since=since, at=now - timedelta(hours=24))
+                services.case_summary_refresh(message.case)
+
     def _pick_topic(self, rng, seller, orders, used, start, *, ask: bool):
         """A topic for the seller and, unless it is an Ask-a-question, an order it fits."""
         topics = [t for t in TOPICS if t.seller_slug in ("", seller.slug)]
@@ -572,6 +626,9 @@ class Command(BaseCommand):
             messages.filter(**{f"{name}__gte": since}).update(**{name: at})
         Attachment.objects.filter(message__case=case, created_at__gte=since).update(created_at=at)
         MessageReport.objects.filter(message__case=case, created_at__gte=since).update(
+            created_at=at
+        )
+        BlockedMessageNotice.objects.filter(message__case=case, created_at__gte=since).update(
             created_at=at
         )
         CaseTransition.objects.filter(case=case, created_at__gte=since).update(created_at=at)
