@@ -173,9 +173,25 @@ def refuse_contact_reason(
     return Refusal(rule="R5", message="Choose a contact reason from the list.")
 
 
-def is_critical(*, reason: str = "", subject: str = "") -> bool:
-    """R3: a critical reason chosen on the web, or “[Important]” anywhere in an email subject."""
-    return reason in CRITICAL_REASONS or IMPORTANT_MARK.lower() in subject.lower()
+IMPORTANT_MARK_MISUSED_MSG = (
+    "“[Important]” marks critical messages only, and it is added for you when you choose a "
+    "critical contact reason (product customization question, delivery scheduling or shipping "
+    "address issue). Remove it from the subject, or choose a critical reason."
+)
+
+
+def is_critical(*, reason: str = "", subject: str = "", by_email: bool = False) -> bool:
+    """R3: a critical contact reason; by email also “[Important]” anywhere in the subject. On
+    the web the reason alone decides, so typing the mark does not make a message critical."""
+    return reason in CRITICAL_REASONS or (by_email and IMPORTANT_MARK.lower() in subject.lower())
+
+
+def refuse_important_mark(*, subject: str, critical: bool) -> Refusal | None:
+    """R3: “[Important]” in the subject of a message that is not critical would mislead the
+    buyer (and its misuse can cost selling privileges), so it is refused."""
+    if not critical and IMPORTANT_MARK.lower() in subject.lower():
+        return Refusal(rule="R3", message=IMPORTANT_MARK_MISUSED_MSG)
+    return None
 
 
 def subject_with_order_id(*, subject: str, order_number: str, critical: bool) -> str:
@@ -193,7 +209,7 @@ def subject_with_order_id(*, subject: str, order_number: str, critical: bool) ->
 
 OPTED_OUT_BLOCK_MSG = (
     "The buyer has opted out of unsolicited messages, so this message was not delivered. "
-    "Replies on cases the buyer started always go through. If the message is critical to "
+    "Replies to the buyer's own messages always go through. If the message is critical to "
     "completing the order, send it with a critical contact reason (product customization "
     "question, delivery scheduling or shipping address issue) from Contact Buyer, or with "
     "“[Important]” in the email subject."
@@ -201,11 +217,12 @@ OPTED_OUT_BLOCK_MSG = (
 
 
 def block_for_opt_out(
-    *, buyer_opted_out: bool, case_started_by_buyer: bool, critical: bool
+    *, buyer_opted_out: bool, replies_to_buyer: bool, critical: bool
 ) -> Refusal | None:
-    """R2: a seller message to an opted-out buyer is blocked, unless it replies on a case the
-    buyer started, or it is critical (R3). A block is stored and bounced back (R4), not refused."""
-    if buyer_opted_out and not case_started_by_buyer and not critical:
+    """R2: a seller message to an opted-out buyer is blocked, unless it replies to the buyer (on
+    a case the buyer started or has written on: buyers cannot opt out of replies to their own
+    messages), or it is critical (R3). A block is stored and bounced back (R4), not refused."""
+    if buyer_opted_out and not replies_to_buyer and not critical:
         return Refusal(rule="R2", message=OPTED_OUT_BLOCK_MSG)
     return None
 
@@ -273,9 +290,13 @@ def refuse_daily_limit(*, sent_today: int, limit: int) -> Refusal | None:
 REVIEW_WINDOW_START_DAYS = 5
 REVIEW_WINDOW_END_DAYS = 30
 REVIEW_NOT_DELIVERED_MSG = "You can request a review once the order has been delivered."
-REVIEW_TOO_EARLY_MSG = "You can request a review from {start:%b %-d, %Y} (5 days after delivery)."
+REVIEW_TOO_EARLY_MSG = (
+    "You can request a review from {start:%b %-d, %Y} to {end:%b %-d, %Y} "
+    "(5 to 30 days after delivery)."
+)
 REVIEW_TOO_LATE_MSG = (
-    "The review request window closed on {end:%b %-d, %Y} (30 days after delivery)."
+    "Reviews could be requested from {start:%b %-d, %Y} to {end:%b %-d, %Y} "
+    "(5 to 30 days after delivery); that window has closed."
 )
 REVIEW_ALREADY_MSG = "A review was already requested for this order."
 
@@ -299,7 +320,7 @@ def refuse_review_request(*, delivered_at, already_requested: bool, now) -> Refu
         return Refusal(rule="R17", message=REVIEW_NOT_DELIVERED_MSG)
     start, end = window
     if now < start:
-        return Refusal(rule="R17", message=REVIEW_TOO_EARLY_MSG.format(start=start))
+        return Refusal(rule="R17", message=REVIEW_TOO_EARLY_MSG.format(start=start, end=end))
     if now > end:
-        return Refusal(rule="R17", message=REVIEW_TOO_LATE_MSG.format(end=end))
+        return Refusal(rule="R17", message=REVIEW_TOO_LATE_MSG.format(start=start, end=end))
     return None

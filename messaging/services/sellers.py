@@ -93,7 +93,10 @@ def _judge_and_store_seller_message(
     buyer_profile = buyer_profile_for_user(user=case.buyer)
     blocked = policy.block_for_opt_out(
         buyer_opted_out=buyer_profile.opted_out_of_unsolicited,
-        case_started_by_buyer=case.started_by == Case.StartedBy.BUYER,
+        replies_to_buyer=(
+            case.started_by == Case.StartedBy.BUYER
+            or case.messages.filter(direction=Direction.BUYER_TO_SELLER).exists()
+        ),
         critical=draft.is_critical,
     )
     message = store_message(
@@ -131,11 +134,17 @@ def _notify_blocked(message: Message) -> None:
 def message_reply_by_seller(
     *, sender: User, case: Case, draft: Draft, channel: str = Channel.WEB
 ) -> Message:
-    """A seller answers on a case: every buyer message waiting on it counts as responded."""
+    """A seller answers on a case: every buyer message waiting on it counts as responded.
+
+    A reply keeps its case's contact reason, so a reply on a case opened with a critical reason
+    is critical too (R3)."""
     case = Case.objects.select_for_update().select_related("relationship", "seller").get(pk=case.pk)
     require_seller_member(sender, case.seller_id)
     raise_if_refused(case_policy.refuse_new_message(status=case.status))
-    critical = draft.is_critical or policy.is_critical(subject=draft.subject)
+    critical = policy.is_critical(
+        reason=case.contact_reason, subject=draft.subject, by_email=channel == Channel.EMAIL
+    )
+    raise_if_refused(policy.refuse_important_mark(subject=draft.subject, critical=critical))
     draft = replace(draft, is_critical=critical)
     return _judge_and_store_seller_message(
         sender=sender, case=case, draft=draft, channel=channel, now=timezone.now()
@@ -193,7 +202,10 @@ def case_open_by_seller(
             order_number=order.number, completed_at=order.completed_at, now=now
         )
     )
-    critical = policy.is_critical(reason=draft.contact_reason, subject=draft.subject)
+    critical = policy.is_critical(
+        reason=draft.contact_reason, subject=draft.subject, by_email=channel == Channel.EMAIL
+    )
+    raise_if_refused(policy.refuse_important_mark(subject=draft.subject, critical=critical))
     subject = policy.subject_with_order_id(
         subject=draft.subject or policy.CONTACT_REASONS[draft.contact_reason].label,
         order_number=order.number,

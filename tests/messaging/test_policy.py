@@ -120,7 +120,20 @@ def test_r3_other_reasons_are_not_critical(reason):
     ],
 )
 def test_r3_important_anywhere_in_an_email_subject_marks_it_critical(subject, critical):
-    assert policy.is_critical(subject=subject) is critical
+    assert policy.is_critical(subject=subject, by_email=True) is critical
+
+
+def test_r3_on_the_web_the_reason_alone_decides():
+    assert not policy.is_critical(reason="invoice", subject="[Important] Invoice")
+    assert policy.is_critical(reason="shipping_address", subject="Your address")
+
+
+def test_r3_important_mark_on_a_message_that_is_not_critical_is_refused():
+    refusal = policy.refuse_important_mark(subject="[important] Invoice", critical=False)
+    assert refusal.rule == "R3"
+    assert "critical contact reason" in refusal.message
+    assert policy.refuse_important_mark(subject="[Important] Address", critical=True) is None
+    assert policy.refuse_important_mark(subject="Important: invoice", critical=False) is None
 
 
 def test_r3_r7_subject_names_the_order_and_marks_critical_ones_once():
@@ -142,22 +155,25 @@ def test_r3_r7_subject_names_the_order_and_marks_critical_ones_once():
 
 
 @pytest.mark.parametrize(
-    ("opted_out", "buyer_started", "critical", "blocked"),
+    ("opted_out", "replies_to_buyer", "critical", "blocked"),
     [
         (False, False, False, False),
         (False, True, False, False),
         (False, False, True, False),
+        (False, True, True, False),
         (True, False, False, True),
         (True, True, False, False),
         (True, False, True, False),
         (True, True, True, False),
     ],
 )
-def test_r2_opt_out_matrix(opted_out, buyer_started, critical, blocked):
+def test_r2_opt_out_matrix(opted_out, replies_to_buyer, critical, blocked):
     result = policy.block_for_opt_out(
-        buyer_opted_out=opted_out, case_started_by_buyer=buyer_started, critical=critical
+        buyer_opted_out=opted_out, replies_to_buyer=replies_to_buyer, critical=critical
     )
     assert (result is not None) is blocked
+    if blocked:
+        assert result.rule == "R2"
     if blocked:
         assert result.rule == "R2"
         assert "critical" in result.message
