@@ -1,6 +1,6 @@
 """Contact Buyer, Request a Review and the seller-message rules through the services and pages."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.models import Case
 from messaging import policy, services
 from messaging.content_rules import LINK_MSG
-from messaging.models import Direction, MarketingPhrase, Message, Outcome
+from messaging.models import Direction, MarketingPhrase, Message, Outcome, ResponseState
 from messaging.policy import MessageRefused
 from orders.models import OrderStatus
 from tests.factories import (
@@ -20,7 +20,7 @@ from tests.factories import (
     ProductFactory,
     seller_user,
 )
-from tests.messaging.helpers import buyer_opens_case
+from tests.messaging.helpers import buyer_opens_case, buyer_replies
 
 pytestmark = pytest.mark.django_db
 
@@ -106,11 +106,17 @@ class TestContactBuyerService:
             assert not Message.objects.exists()
 
     def test_r6_counts_from_cancellation_too(self, seller, seller_owner):
-        order = _order(
-            seller, OrderStatus.CANCELED, canceled_at=timezone.now() - timedelta(days=31)
+        canceled_at = timezone.now() - timedelta(days=31)
+        order = _order(seller, OrderStatus.CANCELED, canceled_at=canceled_at)
+        assert order.completed_at == canceled_at
+        refusal = policy.refuse_outside_window(
+            order_number=order.number, completed_at=order.completed_at, now=timezone.now()
         )
-        with pytest.raises(MessageRefused):
+        assert refusal.rule == "R6"
+        # Contact Buyer offers no reasons for a canceled order at all (R5), which comes first.
+        with pytest.raises(MessageRefused) as refused:
             services.case_open_by_seller(sender=seller_owner, order=order, draft=_draft())
+        assert refused.value.refusal.rule == "R5"
 
     def test_r12_link_is_refused_naming_the_rule_and_nothing_is_stored(self, seller, seller_owner):
         with pytest.raises(MessageRefused) as refused:
@@ -206,6 +212,20 @@ class TestDailyLimit:
         Message.objects.update(created_at=yesterday)
         assert services.seller_daily_allowance(seller=seller)[0] == 0
 
+    def test_r8_the_count_starts_again_at_utc_midnight_not_24_hours_later(
+        self, seller, seller_owner
+    ):
+        self._fill(seller, seller_owner, 2)
+        now = datetime(2026, 11, 22, 0, 30, tzinfo=UTC)
+        first, second = Message.objects.order_by("id")
+        Message.objects.filter(pk=first.pk).update(
+            created_at=datetime(2026, 11, 21, 23, 59, 59, tzinfo=UTC)
+        )
+        Message.objects.filter(pk=second.pk).update(
+            created_at=datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
+        )
+        assert services.seller_daily_allowance(seller=seller, now=now)[0] == 1
+
 
 class TestOptOut:
     def test_r2_proactive_message_to_opted_out_buyer_is_blocked_and_kept(
@@ -239,16 +259,68 @@ class TestOptOut:
         )
         assert reply.outcome == Outcome.DELIVERED
 
-    def test_r2_blocked_reply_does_not_answer_the_buyer(self, seller, seller_owner):
-        """A reply on a seller-started case to an opted-out buyer is blocked like any other."""
+    def test_r2_follow_up_on_a_seller_started_case_the_buyer_never_answered_is_blocked(
+        self, seller, seller_owner
+    ):
         order = _order(seller, buyer=_opted_out_buyer())
         first = services.case_open_by_seller(
-            sender=seller_owner, order=order, draft=_draft("shipping_address")
+            sender=seller_owner, order=order, draft=_draft("additional_information")
         )
+        assert first.outcome == Outcome.BLOCKED
         reply = services.message_reply_by_seller(
             sender=seller_owner, case=first.case, draft=services.Draft(body_text="Any update?")
         )
         assert reply.outcome == Outcome.BLOCKED
+        assert reply.outcome_rule == "R2"
+
+    def test_r2_reply_to_the_buyers_own_message_on_a_seller_started_case_goes_through(
+        self, seller, seller_owner
+    ):
+        """Buyers cannot opt out of replies to their own messages, whoever started the case."""
+        order = _order(seller, buyer=_opted_out_buyer())
+        first = services.case_open_by_seller(
+            sender=seller_owner, order=order, draft=_draft("shipping_address")
+        )
+        answer = buyer_replies(first.case, body="It is flat 4B.")
+        reply = services.message_reply_by_seller(
+            sender=seller_owner, case=first.case, draft=services.Draft(body_text="Thank you!")
+        )
+        assert reply.outcome == Outcome.DELIVERED
+        answer.refresh_from_db()
+        assert answer.response_state == ResponseState.RESPONDED
+        first.case.refresh_from_db()
+        assert not first.case.needs_response
+
+    def test_r3_follow_up_on_a_critical_case_is_critical_and_delivered(self, seller, seller_owner):
+        order = _order(seller, buyer=_opted_out_buyer())
+        first = services.case_open_by_seller(
+            sender=seller_owner, order=order, draft=_draft("shipping_address")
+        )
+        follow_up = services.message_reply_by_seller(
+            sender=seller_owner,
+            case=first.case,
+            draft=services.Draft(body_text="Could you also give us a phone number?"),
+        )
+        assert follow_up.is_critical
+        assert follow_up.outcome == Outcome.DELIVERED
+
+    def test_r3_important_typed_into_a_web_subject_is_refused_and_nothing_stored(
+        self, seller, seller_owner
+    ):
+        order = _order(seller, buyer=_opted_out_buyer(), status=OrderStatus.SHIPPED)
+        before = (Case.objects.count(), Message.objects.count())
+        with pytest.raises(MessageRefused) as refused:
+            services.case_open_by_seller(
+                sender=seller_owner,
+                order=order,
+                draft=services.Draft(
+                    subject="[Important] Your invoice",
+                    body_text="Your invoice is attached.",
+                    contact_reason="invoice",
+                ),
+            )
+        assert refused.value.refusal.rule == "R3"
+        assert (Case.objects.count(), Message.objects.count()) == before
 
 
 class TestReviewRequest:
@@ -314,13 +386,18 @@ class TestPages:
         assert "Contact Buyer: Emma Johnson" in text
         assert reverse("messaging:contact_buyer", args=[order.number]) in text
 
-    def test_r17_review_button_disabled_before_day_5_with_the_date(self, seller, seller_client):
-        order = _order(
-            seller, OrderStatus.DELIVERED, delivered_at=timezone.now() - timedelta(days=2)
-        )
+    @pytest.mark.parametrize(("days_ago", "wording"), [(2, "You can request"), (31, "has closed")])
+    def test_r17_review_button_disabled_outside_the_window_with_its_dates(
+        self, seller, seller_client, days_ago, wording
+    ):
+        delivered_at = timezone.now() - timedelta(days=days_ago)
+        order = _order(seller, OrderStatus.DELIVERED, delivered_at=delivered_at)
         text = seller_client.get(reverse("orders:order_detail", args=[order.number])).text
         assert 'id="request-review" disabled' in text
-        assert "You can request a review from" in text
+        assert wording in text
+        start = delivered_at + timedelta(days=5)
+        end = delivered_at + timedelta(days=30)
+        assert f"from {start:%b %-d, %Y} to {end:%b %-d, %Y}" in text
 
     def test_r17_review_button_posts(self, seller, seller_client):
         order = _order(
