@@ -14,6 +14,7 @@ INBOX_SUMMARY_FIELDS = (
     "latest_message_at",
     "latest_direction",
     "latest_snippet",
+    "latest_blocked_rule",
     "buyer_latest_at",
     "buyer_latest_snippet",
 )
@@ -72,6 +73,8 @@ class Case(models.Model):
     latest_message_at = models.DateTimeField(null=True, blank=True)
     latest_direction = models.CharField(max_length=3, blank=True)
     latest_snippet = models.CharField(max_length=200, blank=True)
+    # The rule that blocked the latest message (e.g. "R2"); empty when it was delivered.
+    latest_blocked_rule = models.CharField(max_length=8, blank=True)
     # The buyer's message center shows only what reached the buyer (no blocked seller messages).
     buyer_latest_at = models.DateTimeField(null=True, blank=True)
     buyer_latest_snippet = models.CharField(max_length=200, blank=True)

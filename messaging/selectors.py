@@ -43,6 +43,7 @@ INBOX_COLUMNS = (
     "latest_message_at",
     "latest_direction",
     "latest_snippet",
+    "latest_blocked_rule",
 )
 
 

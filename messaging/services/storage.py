@@ -21,6 +21,7 @@ from messaging.models import (
     ResponseState,
 )
 from messaging.policy import MessageRefused, Refusal
+from messaging.sanitize import html_sanitize, html_to_text
 from orders.models import Order, Product
 
 SNIPPET_LENGTH = 160
@@ -59,6 +60,9 @@ def store_message(
     email_message_id: str | None = None,
 ) -> Message:
     from_buyer = direction == Direction.BUYER_TO_SELLER
+    # R14: HTML is sanitized here, the one way into the database, so pages may show it as is;
+    # every message also keeps a plain-text body.
+    body_html = html_sanitize(draft.body_html) if draft.body_html.strip() else ""
     message = Message.objects.create(
         case=case,
         seller_id=case.seller_id,
@@ -68,8 +72,8 @@ def store_message(
         channel=channel,
         contact_reason=draft.contact_reason or case.contact_reason,
         subject=draft.subject or f"Re: {case.subject}",
-        body_text=draft.body_text,
-        body_html=draft.body_html,
+        body_text=draft.body_text or html_to_text(body_html),
+        body_html=body_html,
         is_critical=draft.is_critical,
         created_at=at,
         outcome=outcome,
@@ -117,7 +121,9 @@ def case_summary_refresh(case: Case) -> None:
         sent=Count("id", filter=Q(direction=Direction.SELLER_TO_BUYER)),
         total=Count("id"),
     )
-    latest = messages.order_by("-created_at", "-id").only("created_at", "direction", "body_text")
+    latest = messages.order_by("-created_at", "-id").only(
+        "created_at", "direction", "body_text", "outcome", "outcome_rule"
+    )
     buyer_latest = latest.filter(
         Q(direction=Direction.BUYER_TO_SELLER) | Q(outcome=Outcome.DELIVERED)
     ).first()
@@ -134,6 +140,8 @@ def case_summary_refresh(case: Case) -> None:
         case.latest_message_at = latest.created_at
         case.latest_direction = latest.direction
         case.latest_snippet = _snippet(latest.body_text)
+        delivered = latest.outcome == Outcome.DELIVERED
+        case.latest_blocked_rule = "" if delivered else (latest.outcome_rule or latest.outcome)
     if buyer_latest is not None:
         case.buyer_latest_at = buyer_latest.created_at
         case.buyer_latest_snippet = _snippet(buyer_latest.body_text)

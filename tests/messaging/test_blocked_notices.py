@@ -10,7 +10,7 @@ from messaging import selectors, services
 from messaging.models import BlockedMessageNotice, Outcome
 from messaging.policy import OPTED_OUT_BLOCK_MSG
 from tests.factories import BuyerFactory, OrderFactory, seller_user
-from tests.messaging.helpers import buyer_opens_case
+from tests.messaging.helpers import buyer_opens_case, buyer_replies
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +238,26 @@ class TestDismissAll:
     def test_service_refuses_a_member_of_another_seller(self, seller, other_seller):
         with pytest.raises(PermissionError):
             services.blocked_notices_dismiss_all(seller=seller, actor=seller_user(other_seller))
+
+
+def test_r2_blocked_message_is_marked_not_delivered_under_sent(seller, seller_owner, seller_client):
+    blocked = _proactive(seller, seller_owner, _opted_out_buyer(), subject="Colour")
+    _proactive(seller, seller_owner, BuyerFactory(), subject="Gift card")
+    page = seller_client.get(INBOX, {"filter": "sent"}).text
+    assert page.count(" case-row ") == 2
+    assert page.count("Not delivered (R2)") == 1
+    row = page[page.index(f'data-case-id="{blocked.case_id}"') :]
+    assert "Not delivered (R2)" in row[: row.index("</a>")]
+
+
+def test_r2_badge_goes_once_the_latest_message_is_delivered(seller, seller_owner):
+    """The badge follows the latest message (here the buyer writes on the case, then the
+    seller's reply to them goes through, R2)."""
+    blocked = _proactive(seller, seller_owner, _opted_out_buyer())
+    assert blocked.case.latest_blocked_rule == "R2"
+    buyer_replies(blocked.case, body="What was that about?")
+    services.message_reply_by_seller(
+        sender=seller_owner, case=blocked.case, draft=services.Draft(body_text="Your colour.")
+    )
+    blocked.case.refresh_from_db()
+    assert blocked.case.latest_blocked_rule == ""
