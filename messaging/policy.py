@@ -18,6 +18,13 @@ class Refusal:
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def with_rule(self) -> str:
+        """The message naming its rule, as seller pages show refusals: "… (R8)"."""
+        if f"({self.rule})" in self.message:
+            return self.message
+        return f"{self.message} ({self.rule})"
+
 
 class MessageRefused(Exception):
     """Raised by services when a rule refuses a message; nothing has been stored."""

@@ -51,7 +51,7 @@ def contact_buyer(request: HttpRequest, number: str) -> HttpResponse:
         try:
             message = services.case_open_by_seller(sender=request.user, order=order, draft=draft)
         except MessageRefused as refused:
-            form.add_error(None, refused.refusal.message)
+            form.add_error(None, refused.refusal.with_rule)
         else:
             if message.outcome == "delivered":
                 flash.success(request, SENT_NOTICE)
@@ -85,7 +85,7 @@ def review_request(request: HttpRequest, number: str) -> HttpResponse:
     try:
         message = services.review_request_send(sender=request.user, order=order)
     except MessageRefused as refused:
-        flash.error(request, refused.refusal.message)
+        flash.error(request, refused.refusal.with_rule)
     else:
         if message.outcome == "delivered":
             flash.success(request, "Review requested. The buyer gets it in their language.")

@@ -155,7 +155,7 @@ def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         services.message_reply_by_seller(sender=request.user, case=case, draft=draft)
     except MessageRefused as refused:
-        form.add_error(None, refused.refusal.message)
+        form.add_error(None, refused.refusal.with_rule)
         return _render_case(request, case, reply_form=form)
     case.refresh_from_db()
     return _after_action(request, case, "Your reply was sent.")
@@ -173,7 +173,7 @@ def case_change_state(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         case = services.seller_case_change_state(case=case, actor=request.user, to_status=to_status)
     except MessageRefused as refused:
-        return _render_case(request, case, error=refused.refusal.message)
+        return _render_case(request, case, error=refused.refusal.with_rule)
     return _after_action(request, case, notice)
 
 
@@ -185,7 +185,7 @@ def message_no_response_needed(request: HttpRequest, message_id: int) -> HttpRes
     try:
         services.message_mark_no_response_needed(message=message, actor=request.user)
     except MessageRefused as refused:
-        return _render_case(request, message.case, error=refused.refusal.message)
+        return _render_case(request, message.case, error=refused.refusal.with_rule)
     return _after_action(request, message.case, "Marked “No Response Needed”. You can undo it.")
 
 
@@ -196,7 +196,7 @@ def message_no_response_needed_undo(request: HttpRequest, message_id: int) -> Ht
     try:
         services.message_undo_no_response_needed(message=message, actor=request.user)
     except MessageRefused as refused:
-        return _render_case(request, message.case, error=refused.refusal.message)
+        return _render_case(request, message.case, error=refused.refusal.with_rule)
     return _after_action(request, message.case, "“No Response Needed” undone.")
 
 
@@ -215,7 +215,7 @@ def message_report(request: HttpRequest, message_id: int) -> HttpResponse:
                 details=form.cleaned_data["details"],
             )
         except MessageRefused as refused:
-            form.add_error(None, refused.refusal.message)
+            form.add_error(None, refused.refusal.with_rule)
         else:
             return _after_action(
                 request, message.case, "Thanks — the message was reported to AlphaDiscounters."

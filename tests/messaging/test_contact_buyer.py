@@ -435,6 +435,18 @@ class TestPages:
         assert response["Location"] == reverse("messaging:case_detail", args=[message.case_id])
         assert message.subject == f"[Important] Your address (Order: {order.number})"
 
+    def test_r3_important_in_the_subject_is_refused_on_the_page_naming_the_rule(
+        self, seller, seller_client
+    ):
+        order = _order(seller, OrderStatus.SHIPPED)
+        response = seller_client.post(
+            reverse("messaging:contact_buyer", args=[order.number]),
+            {"reason": "invoice", "subject": "[Important] Invoice", "body": "Attached."},
+        )
+        assert response.status_code == HTTPStatus.OK
+        assert f"{policy.IMPORTANT_MARK_MISUSED_MSG} (R3)" in response.text
+        assert not Message.objects.exists()
+
     def test_r12_refusal_is_shown_on_the_page_and_nothing_sent(self, seller, seller_client):
         order = _order(seller)
         response = seller_client.post(
