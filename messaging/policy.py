@@ -21,7 +21,7 @@ class Refusal:
     @property
     def with_rule(self) -> str:
         """The message naming its rule, as seller pages show refusals: "… (R8)"."""
-        if f"({self.rule})" in self.message:
+        if not self.rule.startswith("R") or f"({self.rule})" in self.message:
             return self.message
         return f"{self.message} ({self.rule})"
 
@@ -256,6 +256,15 @@ def refuse_outside_window(*, order_number: str, completed_at, now) -> Refusal | 
             message=OUTSIDE_WINDOW_MSG.format(order_number=order_number, completed=completed_at),
         )
     return None
+
+
+def refuse_contact_buyer(*, status: str, order_number: str, completed_at, now) -> Refusal | None:
+    """Whether Contact Buyer is possible for this order at all, before anyone writes: Pending
+    and Canceled orders offer no reason (R5), and 30 days after completion the window has
+    closed (R6)."""
+    if status in ("pending", "canceled"):
+        return Refusal(rule="R5", message=no_reasons_message(status=status))
+    return refuse_outside_window(order_number=order_number, completed_at=completed_at, now=now)
 
 
 def refuse_missing_order_id(*, has_order_id: bool) -> Refusal | None:

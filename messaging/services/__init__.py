@@ -19,6 +19,7 @@ from messaging.services.responses import (
 )
 from messaging.services.sellers import (
     case_open_by_seller,
+    contact_buyer_refusal,
     contact_reasons_for,
     message_reply_by_seller,
     review_already_requested,
@@ -48,6 +49,7 @@ __all__ = [
     "case_open_by_buyer",
     "case_open_by_seller",
     "case_summary_refresh",
+    "contact_buyer_refusal",
     "contact_reasons_for",
     "message_mark_no_response_needed",
     "message_reply_by_buyer",

@@ -163,6 +163,16 @@ def _category_flags(order: Order) -> frozenset[str]:
     return frozenset(flags)
 
 
+def contact_buyer_refusal(order: Order) -> Refusal | None:
+    """Why Contact Buyer is closed for this order (R5, R6), or None (no query)."""
+    return policy.refuse_contact_buyer(
+        status=order.status,
+        order_number=order.number,
+        completed_at=order.completed_at,
+        now=timezone.now(),
+    )
+
+
 def contact_reasons_for(order: Order) -> list[policy.ReasonAvailability]:
     """R5 for one order, as the Contact Buyer page shows it."""
     if order.status in ("pending", "canceled"):

@@ -1,16 +1,24 @@
 from django import template
 
-from messaging.services import review_request_refusal
+from messaging.services import contact_buyer_refusal, review_request_refusal
 
 register = template.Library()
+
+
+@register.filter
+def contact_buyer_open(order) -> bool:
+    """Manage Orders links Contact Buyer only where a message is possible (R5, R6)."""
+    return contact_buyer_refusal(order) is None
 
 
 @register.inclusion_tag("components/order_contact_actions.html")
 def order_contact_actions(order) -> dict:
     """ "Contact Buyer: <name>" and "Request a Review" (R17) on the seller's order page."""
     refusal = review_request_refusal(order)
+    contact_refusal = contact_buyer_refusal(order)
     return {
         "order": order,
+        "contact_why_not": contact_refusal.with_rule if contact_refusal else "",
         "review_allowed": refusal is None,
         "review_why_not": refusal.message if refusal else "",
     }

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import seller_required
-from messaging import policy, services
+from messaging import services
 from messaging.forms import ContactBuyerForm, incoming_attachments
 from messaging.policy import MessageRefused
 from orders import selectors as order_selectors
@@ -29,7 +29,7 @@ def _page_context(request: HttpRequest, order: Order, form: ContactBuyerForm) ->
         "order": order,
         "form": form,
         "reasons": form.reason_options,
-        "no_reasons": policy.no_reasons_message(status=order.status),
+        "contact_refusal": services.contact_buyer_refusal(order),
         "messages_left": max(limit - sent_today, 0),
         "daily_limit": limit,
     }

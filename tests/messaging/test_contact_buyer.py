@@ -418,6 +418,33 @@ class TestPages:
         assert 'value="invoice">' in text
         assert "messages left today" in text
 
+    def test_r6_contact_buyer_is_closed_everywhere_30_days_after_delivery(
+        self, seller, seller_client
+    ):
+        delivered_at = timezone.now() - timedelta(days=30, seconds=5)
+        late = _order(seller, OrderStatus.DELIVERED, delivered_at=delivered_at)
+        recent = _order(
+            seller, OrderStatus.DELIVERED, delivered_at=timezone.now() - timedelta(days=29)
+        )
+        details = seller_client.get(reverse("orders:order_detail", args=[late.number])).text
+        assert '<button type="button" class="btn btn-warning" id="contact-buyer-link" disabled' in (
+            details
+        )
+        assert "more than 30 days ago" in details
+        assert "(R6)" in details
+        page = seller_client.get(reverse("messaging:contact_buyer", args=[late.number])).text
+        assert 'id="no-reasons"' in page
+        assert 'id="contact-buyer-form"' not in page
+        listing = seller_client.get(reverse("orders:order_list")).text
+        assert reverse("messaging:contact_buyer", args=[late.number]) not in listing
+        assert reverse("messaging:contact_buyer", args=[recent.number]) in listing
+        recent_details = seller_client.get(
+            reverse("orders:order_detail", args=[recent.number])
+        ).text
+        assert f'href="{reverse("messaging:contact_buyer", args=[recent.number])}"' in (
+            recent_details
+        )
+
     def test_r5_pending_order_page_says_why_nothing_is_offered(self, seller, seller_client):
         order = _order(seller, OrderStatus.PENDING)
         text = seller_client.get(reverse("messaging:contact_buyer", args=[order.number])).text
