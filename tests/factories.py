@@ -1,15 +1,50 @@
 """factory-boy factories for every model; related objects stay consistent (a buyer's order and
 its relationship belong to the same buyer and seller)."""
 
+import hashlib
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
 from factory.django import DjangoModelFactory
 
-from accounts.models import BuyerProfile, SellerAccount, SellerMembership, User
-from messaging.models import Relationship
-from messaging.services import relationship_get_or_create
+from accounts.models import (
+    BuyerProfile,
+    NotificationPreferences,
+    SellerAccount,
+    SellerMembership,
+    User,
+)
+from cases.models import Case, CaseStatus, CaseTransition
+from cases.services import case_record_opened
+from messaging.attachments import CONTENT_TYPES
+from messaging.models import (
+    Attachment,
+    BlockedMessageNotice,
+    BuyerContactReason,
+    Channel,
+    Direction,
+    MarketingPhrase,
+    Message,
+    MessageReport,
+    Outcome,
+    Relationship,
+    ReportReason,
+    ResponseState,
+    SellerContactReason,
+)
+from messaging.policy import OPTED_OUT_BLOCK_MSG
+from messaging.services import case_summary_refresh, message_report, relationship_get_or_create
 from orders.models import Category, Order, OrderItem, OrderStatus, OrderStatusChange, Product
 from orders.services import order_number_generate
 
@@ -169,3 +204,258 @@ class OrderStatusChangeFactory(DjangoModelFactory):
     order = factory.SubFactory(OrderFactory)
     status = factory.LazyAttribute(lambda o: o.order.status)
     changed_at = factory.LazyFunction(timezone.now)
+
+
+class NotificationPreferencesFactory(DjangoModelFactory):
+    """Notification Preferences › Messaging of a seller (one per seller, as the selector makes)."""
+
+    class Meta:
+        model = NotificationPreferences
+        django_get_or_create = ["seller"]
+
+    seller = factory.SubFactory(SellerAccountFactory)
+    buyer_message_copies = False
+    buyer_message_copies_email = ""
+    opt_out_bounces = True
+
+
+# ---- cases and messages
+
+
+class CaseFactory(DjangoModelFactory):
+    """A case the buyer opened about an order, with its "opened" transition, like `case_open`
+    makes it. Seller, buyer and buyer alias come from the order's relationship, so choose them
+    through the order: CaseFactory(order__seller=seller). CaseFactory(order=None) makes a case
+    on a new relationship. No messages: add them with MessageFactory(case=case)."""
+
+    class Meta:
+        model = Case
+        skip_postgeneration_save = True
+
+    order = factory.SubFactory(OrderFactory)
+    relationship = factory.Maybe(
+        "order",
+        yes_declaration=factory.SelfAttribute("order.relationship"),
+        no_declaration=factory.SubFactory(RelationshipFactory),
+    )
+    seller = factory.SelfAttribute("relationship.seller")
+    buyer = factory.SelfAttribute("relationship.buyer")
+    buyer_alias = factory.SelfAttribute("relationship.buyer_alias")
+    order_number = factory.LazyAttribute(lambda o: o.order.number if o.order else "")
+    contact_reason = BuyerContactReason.SHIPPING_OR_DELIVERY
+    subject = factory.Faker("sentence", nb_words=4)
+    started_by = Case.StartedBy.BUYER
+    created_at = factory.LazyFunction(timezone.now)
+    status_changed_at = factory.SelfAttribute("created_at")
+    last_activity_at = factory.SelfAttribute("created_at")
+
+    @factory.post_generation
+    def opened_by(obj, create, extracted, **kwargs):  # noqa: N805
+        """The first transition; its actor is the buyer, or a member of the seller when the
+        seller started the case (CaseFactory(opened_by=user) to choose)."""
+        if not create:
+            return
+        actor = extracted or (
+            obj.buyer if obj.started_by == Case.StartedBy.BUYER else seller_user(obj.seller)
+        )
+        case_record_opened(case=obj, actor=actor, cause=obj.started_by, at=obj.created_at)
+
+
+class CaseTransitionFactory(DjangoModelFactory):
+    """A later state change: by default a member of the case's seller resolves it. The case
+    takes the new status, as `case_transition` does."""
+
+    class Meta:
+        model = CaseTransition
+        skip_postgeneration_save = True
+
+    case = factory.SubFactory(CaseFactory)
+    from_status = factory.SelfAttribute("case.status")
+    to_status = CaseStatus.RESOLVED
+    actor = factory.LazyAttribute(lambda o: seller_user(o.case.seller))
+    cause = "seller"
+    created_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def move_case(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.case.status = obj.to_status
+            obj.case.status_changed_at = obj.created_at
+            obj.case.save(update_fields=["status", "status_changed_at"])
+
+
+class MessageFactory(DjangoModelFactory):
+    """A delivered message on a case, buyer to seller unless `direction` says otherwise. Seller
+    and order come from the case; the sender is the case's buyer or a member of its seller. The
+    case's inbox summary is refreshed afterwards, as after `store_message`. R25: never deleted;
+    `email_message_id` stays None (unique when set)."""
+
+    class Meta:
+        model = Message
+        skip_postgeneration_save = True
+
+    case = factory.SubFactory(CaseFactory)
+    seller = factory.SelfAttribute("case.seller")
+    order = factory.SelfAttribute("case.order")
+    direction = Direction.BUYER_TO_SELLER
+    sender = factory.LazyAttribute(
+        lambda o: (
+            o.case.buyer if o.direction == Direction.BUYER_TO_SELLER else seller_user(o.case.seller)
+        )
+    )
+    channel = Channel.WEB
+    contact_reason = factory.SelfAttribute("case.contact_reason")
+    subject = factory.SelfAttribute("case.subject")
+    body_text = factory.Faker("paragraph")
+    created_at = factory.LazyFunction(timezone.now)
+    response_state = factory.LazyAttribute(
+        lambda o: (
+            ResponseState.NEEDED
+            if o.direction == Direction.BUYER_TO_SELLER
+            else ResponseState.NOT_APPLICABLE
+        )
+    )
+
+    @factory.post_generation
+    def refresh_case(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.case.last_activity_at = max(obj.case.last_activity_at, obj.created_at)
+            case_summary_refresh(obj.case)
+
+
+class AttachmentFactory(DjangoModelFactory):
+    """A small text file on a message, saved through the model's FileField, so the storage name
+    is generated by `attachment_upload_to` (attachments/YYYY/MM/<uuid>.txt, R13), as in
+    `store_message`. AttachmentFactory(content=b"...") for other bytes. R25: never deleted."""
+
+    class Meta:
+        model = Attachment
+
+    class Params:
+        content = b"Tracking number: 1Z999AA10123456784\n"
+
+    message = factory.SubFactory(MessageFactory)
+    display_name = "tracking.txt"
+    extension = ".txt"
+    content_type = CONTENT_TYPES[".txt"]
+    file = factory.LazyAttribute(lambda o: ContentFile(o.content, name=f"upload{o.extension}"))
+    size = factory.LazyAttribute(lambda o: len(o.content))
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
+    created_at = factory.SelfAttribute("message.created_at")
+
+
+class MessageReportFactory(DjangoModelFactory):
+    """R16: a party reports a message it received (by default a member of the seller reports a
+    buyer message), made by the `message_report` service, so the message becomes "reported" and
+    the case summary follows. Use `report_mark_reviewed` for a reviewed report."""
+
+    class Meta:
+        model = MessageReport
+
+    message = factory.SubFactory(MessageFactory)
+    reporter = factory.LazyAttribute(
+        lambda o: (
+            seller_user(o.message.seller)
+            if o.message.direction == Direction.BUYER_TO_SELLER
+            else o.message.case.buyer
+        )
+    )
+    reason = ReportReason.SPAM
+    details = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        report = message_report(**kwargs)
+        report.message.refresh_from_db(fields=["response_state"])
+        return report
+
+
+class MarketingPhraseFactory(DjangoModelFactory):
+    """R12: an active phrase; seller messages containing it are refused."""
+
+    class Meta:
+        model = MarketingPhrase
+        django_get_or_create = ["phrase"]
+
+    phrase = factory.Sequence(lambda n: f"coupon code save{n}")
+    active = True
+
+
+class BlockedMessageNoticeFactory(DjangoModelFactory):
+    """R4: the inbox notice of a seller message blocked by R2: the seller started the case and
+    the buyer had opted out of unsolicited messages."""
+
+    class Meta:
+        model = BlockedMessageNotice
+
+    message = factory.SubFactory(
+        MessageFactory,
+        direction=Direction.SELLER_TO_BUYER,
+        outcome=Outcome.BLOCKED,
+        outcome_rule="R2",
+        outcome_reason=OPTED_OUT_BLOCK_MSG,
+        case__started_by=Case.StartedBy.SELLER,
+        case__contact_reason=SellerContactReason.UNEXPECTED_PROBLEM,
+        case__order__buyer__profile__opted_out_of_unsolicited=True,
+        case__order__buyer__profile__opted_out_at=factory.LazyFunction(timezone.now),
+    )
+    seller = factory.SelfAttribute("message.seller")
+    created_at = factory.SelfAttribute("message.created_at")
+    dismissed_at = None
+
+
+# ---- models of Django and django-celery-beat that staff see in the admin
+
+
+class GroupFactory(DjangoModelFactory):
+    class Meta:
+        model = Group
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Staff group {n}")
+
+
+class IntervalScheduleFactory(DjangoModelFactory):
+    class Meta:
+        model = IntervalSchedule
+
+    every = factory.Sequence(lambda n: n + 1)
+    period = IntervalSchedule.HOURS
+
+
+class CrontabScheduleFactory(DjangoModelFactory):
+    class Meta:
+        model = CrontabSchedule
+
+    minute = factory.Sequence(lambda n: str(n % 60))
+    hour = "3"
+    day_of_week = "*"
+    day_of_month = "*"
+    month_of_year = "*"
+
+
+class SolarScheduleFactory(DjangoModelFactory):
+    class Meta:
+        model = SolarSchedule
+
+    event = "sunrise"
+    latitude = Decimal("52.520008")
+    longitude = factory.Sequence(lambda n: Decimal(n % 360 - 180))
+
+
+class ClockedScheduleFactory(DjangoModelFactory):
+    class Meta:
+        model = ClockedSchedule
+
+    clocked_time = factory.Sequence(lambda n: timezone.now() + timedelta(days=n + 1))
+
+
+class PeriodicTaskFactory(DjangoModelFactory):
+    """A beat entry (R10's auto-close runs from one); every `interval` by default."""
+
+    class Meta:
+        model = PeriodicTask
+
+    name = factory.Sequence(lambda n: f"Periodic task {n}")
+    task = "cases.tasks.cases_auto_close"
+    interval = factory.SubFactory(IntervalScheduleFactory)
