@@ -78,12 +78,13 @@ TEMPLATES = [
 ]
 
 # ---- CONTENT SECURITY POLICY
-# Scripts and styles only from our static files. Images: ours, Bootstrap's data: icons, and https
-# images in sanitized HTML messages (R12 allows only https images).
+# Scripts and styles only from our static files. Images: ours and Bootstrap's data: icons only.
+# Remote images in HTML messages are not loaded (their alt text shows): a remote image would tell
+# its sender when and from which IP address the other party read the message.
 CONTENT_SECURITY_POLICY = env(
     "CONTENT_SECURITY_POLICY",
     default=(
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
         "form-action 'self'; frame-ancestors 'none'"
     ),
