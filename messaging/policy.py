@@ -239,7 +239,7 @@ def block_for_opt_out(
 
 PROACTIVE_WINDOW_DAYS = 30
 OUTSIDE_WINDOW_MSG = (
-    "Order {order_number} was completed on {completed:%Y-%m-%d %H:%M} UTC, more than 30 days "
+    "Order {order_number} was completed on {completed:%b %-d, %Y %H:%M} UTC, more than 30 days "
     "ago: sellers may not start new messages about it."
 )
 ORDER_ID_MISSING_MSG = (
