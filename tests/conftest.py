@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 
+from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, SellerAccountFactory, StaffFactory, seller_user
 
 
@@ -36,16 +37,12 @@ def staff(db):
 
 @pytest.fixture
 def seller_client(seller_owner) -> Client:
-    client = Client()
-    client.force_login(seller_owner)
-    return client
+    return signed_in_client(seller_owner)
 
 
 @pytest.fixture
 def buyer_client(buyer) -> Client:
-    client = Client()
-    client.force_login(buyer)
-    return client
+    return signed_in_client(buyer)
 
 
 def pytest_report_header(config):

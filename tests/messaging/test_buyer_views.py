@@ -24,6 +24,7 @@ from messaging.models import (
 )
 from messaging.policy import NOT_ACCEPTING_MSG, SELLER_TO_SELLER_MSG
 from messaging.views.buyer import REPORTED_NOTICE
+from tests.clients import signed_in_client
 from tests.factories import (
     BuyerFactory,
     OrderFactory,
@@ -37,12 +38,6 @@ pytestmark = pytest.mark.django_db
 
 MESSAGE_CENTER = reverse("messaging:buyer_message_center")
 SETTINGS = reverse("accounts:buyer_communication_settings")
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _case_url(case) -> str:
@@ -229,7 +224,7 @@ class TestStore:
         # Both parties see what the question is about.
         buyer_page = buyer_client.get(_case_url(case)).text
         assert "Solar Camping Lantern</span> (SKU LANTERN-1)" in buyer_page
-        seller_page = _client(seller_user(seller)).get(
+        seller_page = signed_in_client(seller_user(seller)).get(
             reverse("messaging:case_detail", args=[case.pk])
         )
         assert "Solar Camping Lantern</span> (SKU LANTERN-1)" in seller_page.text
@@ -249,7 +244,7 @@ class TestStore:
         assert _stored_counts() == (0, 0, 0)
 
     def test_r20_seller_member_cannot_ask_another_seller(self, seller, other_seller):
-        member = _client(seller_user(other_seller))
+        member = signed_in_client(seller_user(other_seller))
         page = member.get(_ask_url(seller)).text
         assert SELLER_TO_SELLER_MSG in page
         assert "<fieldset disabled" in page

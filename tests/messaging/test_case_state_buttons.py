@@ -11,6 +11,7 @@ from django.urls import reverse
 from cases.models import Case, CaseStatus, CaseTransition
 from cases.policy import ALLOWED_TRANSITIONS
 from messaging import services
+from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
 
@@ -38,12 +39,6 @@ EXPECTED_BUTTONS = {
     RESOLVED: ["reopen", "close"],
     CLOSED: [],
 }
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _state_url(case) -> str:
@@ -115,7 +110,7 @@ def test_resolve_reopen_close_in_a_row_leaves_the_full_log(seller, seller_client
     member = seller_user(seller, role="member")
     for client, action in [
         (seller_client, "resolve"),
-        (_client(member), "reopen"),
+        (signed_in_client(member), "reopen"),
         (seller_client, "close"),
     ]:
         assert client.post(_state_url(case), {"action": action}).status_code == HTTPStatus.FOUND
@@ -218,7 +213,11 @@ def test_case_page_offers_exactly_the_allowed_transitions(
 
 def test_buyer_case_page_has_no_state_buttons(seller, seller_owner):
     case = _case_in(RESOLVED, seller=seller, actor=seller_owner)
-    page = _client(case.buyer).get(reverse("messaging:buyer_case_detail", args=[case.pk])).text
+    page = (
+        signed_in_client(case.buyer)
+        .get(reverse("messaging:buyer_case_detail", args=[case.pk]))
+        .text
+    )
     assert 'case-status-badge">Resolved</span>' in page
     assert _state_buttons(page) == []
     assert _state_url(case) not in page
@@ -247,7 +246,7 @@ def test_others_cannot_change_the_state(
         "another buyer": BuyerFactory(),
         "another seller's member": seller_user(other_seller),
     }[who]
-    response = _client(user).post(_state_url(case), {"action": action})
+    response = signed_in_client(user).post(_state_url(case), {"action": action})
     assert response.status_code == expected_status
     case.refresh_from_db()
     assert case.status == from_status
@@ -256,14 +255,16 @@ def test_others_cannot_change_the_state(
 
 def test_another_sellers_member_does_not_see_the_case_page(seller, other_seller):
     case = buyer_opens_case(seller=seller).case
-    response = _client(seller_user(other_seller)).get(_case_url(case))
+    response = signed_in_client(seller_user(other_seller)).get(_case_url(case))
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
 def test_state_change_needs_post_and_a_login(seller):
     case = buyer_opens_case(seller=seller).case
     owner = seller_user(seller)
-    assert _client(owner).get(_state_url(case)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert (
+        signed_in_client(owner).get(_state_url(case)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    )
     anonymous = Client().post(_state_url(case), {"action": "close"})
     assert anonymous.status_code == HTTPStatus.FOUND
     assert anonymous["Location"].startswith(reverse("accounts:login"))

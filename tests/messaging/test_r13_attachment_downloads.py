@@ -23,6 +23,7 @@ from messaging.attachments import (
     format_size,
 )
 from messaging.models import Attachment, Message
+from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, StaffFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case
 
@@ -46,12 +47,6 @@ def png_bytes(size: tuple[int, int]) -> bytes:
 
 
 PNG = png_bytes((4, 3))
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _body(response) -> bytes:
@@ -133,7 +128,9 @@ def test_r13_both_parties_download_the_exact_bytes_as_an_attachment(
         attachment = _seller_sends(order, seller_owner, name, content)
     # A team member other than the one who sent it: the whole seller account may download.
     client = (
-        buyer_client if downloaded_by == "buyer" else _client(seller_user(seller, role="member"))
+        buyer_client
+        if downloaded_by == "buyer"
+        else signed_in_client(seller_user(seller, role="member"))
     )
 
     response = client.get(reverse("messaging:attachment_download", args=[attachment.pk]))
@@ -166,7 +163,7 @@ def test_r13_a_hostile_display_name_is_cleaned_in_content_disposition(
     attachment = _buyer_sends(OrderFactory(seller=seller, buyer=buyer), sent_name, TEXT)
     assert attachment.display_name == shown
 
-    for client in (buyer_client, _client(seller_owner)):
+    for client in (buyer_client, signed_in_client(seller_owner)):
         response = client.get(reverse("messaging:attachment_download", args=[attachment.pk]))
         assert response.status_code == HTTPStatus.OK
         assert _body(response) == TEXT
@@ -189,14 +186,14 @@ def test_r13_nobody_else_downloads(seller, buyer, other_seller, who):
         assert response["Location"].startswith(reverse("accounts:login"))
         return
     user = BuyerFactory() if who == "another buyer" else seller_user(other_seller)
-    response = _client(user).get(url)
+    response = signed_in_client(user).get(url)
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert "Content-Disposition" not in response
 
 
 def test_r13_staff_download(seller, buyer):
     attachment = _buyer_sends(OrderFactory(seller=seller, buyer=buyer), "invoice.pdf", PDF)
-    response = _client(StaffFactory()).get(
+    response = signed_in_client(StaffFactory()).get(
         reverse("messaging:attachment_download", args=[attachment.pk])
     )
     assert response.status_code == HTTPStatus.OK

@@ -4,7 +4,6 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,18 +11,13 @@ from cases.models import Case, CaseStatus
 from messaging import services
 from messaging.attachments import IncomingAttachment
 from messaging.models import Message, MessageReport, ResponseState
+from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, seller_replies
 
 pytestmark = pytest.mark.django_db
 
 INBOX = reverse("messaging:inbox")
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _case_ids(response) -> list[int]:
@@ -138,7 +132,7 @@ def test_inbox_query_count_does_not_grow_with_rows(
 ):
     for _ in range(rows):
         buyer_opens_case(seller=seller)
-    client = _client(seller_owner)
+    client = signed_in_client(seller_owner)
     # savepoint + release (ATOMIC_REQUESTS), session, user, membership with seller,
     # count for the paginator, one page of cases (summary columns only),
     # R4 "not delivered" notices with their message and case
@@ -161,7 +155,7 @@ def test_case_page_query_count_does_not_grow_with_messages(
                 attachments=[IncomingAttachment(name="note.txt", content=b"hello")],
             ),
         )
-    client = _client(seller_owner)
+    client = signed_in_client(seller_owner)
     # savepoint + release, session, user, membership with seller, the case with order and
     # relationship, R8 allowance (orders in 30 days, messages sent today), messages with
     # senders, their attachments, their reports
@@ -354,7 +348,7 @@ def _arg(foreign_case, kind):
 )
 def test_another_partys_ids_give_404(foreign_case, seller, role, method, url_name, kind):
     user = seller_user(seller) if role == "seller" else BuyerFactory()
-    client = _client(user)
+    client = signed_in_client(user)
     url = reverse(url_name, args=[_arg(foreign_case, kind)])
     data = {"body": "x", "action": "close", "reason": "spam", "subject": "x"}
     response = client.get(url) if method == "GET" else client.post(url, data)
