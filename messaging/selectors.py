@@ -51,18 +51,25 @@ def case_list_for_seller(*, seller: SellerAccount, filter_key: str = "", query: 
     """The inbox: the seller's cases under one filter, optionally searched.
 
     Search looks at the buyer alias, the order ID, the subject and the text of the messages.
+    The matching case ids are one UNION of the two sides, so on PostgreSQL each side is a
+    trigram index lookup (cases/0005, messaging/0005) rather than a test of every case row.
     """
     _, condition, ordering = INBOX_FILTERS.get(filter_key) or INBOX_FILTERS[DEFAULT_INBOX_FILTER]
     cases = Case.objects.filter(condition, seller=seller)
     query = query.strip()
     if query:
-        in_messages = Message.objects.filter(seller=seller, body_text__icontains=query)
-        cases = cases.filter(
+        on_case = Case.objects.filter(
             Q(buyer_alias__icontains=query.lower())
             | Q(order_number__icontains=query)
-            | Q(subject__icontains=query)
-            | Q(id__in=in_messages.values("case_id"))
+            | Q(subject__icontains=query),
+            seller=seller,
+        ).values("id")
+        in_messages = Message.objects.filter(seller=seller, body_text__icontains=query).values(
+            "case_id"
         )
+        # No ORDER BY inside a compound subquery (SQLite refuses it; the models have orderings).
+        on_case, in_messages = on_case.order_by(), in_messages.order_by()
+        cases = cases.filter(id__in=on_case.union(in_messages))
     return cases.order_by(*ordering).only(*INBOX_COLUMNS)
 
 

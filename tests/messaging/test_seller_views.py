@@ -93,18 +93,32 @@ class TestInbox:
         if filter_key in ("no-response-needed", "reported", "resolved", "closed"):
             assert ids == [cases[expected].pk]
 
-    @pytest.mark.parametrize("field", ["alias", "order", "text"])
+    @pytest.mark.parametrize("field", ["alias", "order", "subject", "text"])
     def test_search(self, seller, seller_client, field):
-        wanted = buyer_opens_case(seller=seller, body="The zipper of the jacket broke").case
+        wanted = buyer_opens_case(
+            seller=seller, body="The zipper of the jacket broke", subject="Broken zip"
+        ).case
         other = buyer_opens_case(seller=seller, body="Where is my parcel").case
         query = {
             "alias": wanted.buyer_alias[:8],
             "order": wanted.order_number,
+            "subject": "broken ZIP",
             "text": "ZIPPER",
         }[field]
         ids = _case_ids(seller_client.get(INBOX, {"filter": "all", "q": query}))
-        assert wanted.pk in ids
+        assert ids == [wanted.pk]
         assert other.pk not in ids
+
+    def test_search_keeps_the_filter_and_ignores_other_sellers_messages(
+        self, seller, other_seller, seller_owner, seller_client
+    ):
+        waiting = buyer_opens_case(seller=seller, body="My zipper broke").case
+        answered = buyer_opens_case(seller=seller, body="The zipper is stuck").case
+        seller_replies(answered, sender=seller_owner)
+        buyer_opens_case(seller=other_seller, body="A zipper question elsewhere")
+        assert _case_ids(seller_client.get(INBOX, {"q": "zipper"})) == [waiting.pk]
+        ids = _case_ids(seller_client.get(INBOX, {"filter": "all", "q": "zipper"}))
+        assert sorted(ids) == sorted([waiting.pk, answered.pk])
 
     def test_only_own_cases(self, seller, other_seller, seller_client):
         mine = buyer_opens_case(seller=seller).case
