@@ -27,3 +27,7 @@ WHITENOISE_USE_FINDERS = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+
+# The live server answers each browser request in a thread of its own; persistent connections
+# would outlive those threads and keep PostgreSQL from dropping the test database at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
