@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-mkdir -p var/broker/queue var/broker/processed var/media
+mkdir -p var/broker/queue var/broker/processed var/broker/control var/media
 
 # Idempotent: fills an empty database, adds only what is missing otherwise.
 LOGINS=$($PY manage.py seed_demo)
