@@ -5,7 +5,14 @@ from messaging.models import Message
 from tests.factories import OrderFactory
 
 
-def buyer_opens_case(*, order=None, body="Where is my parcel?", subject="Delivery question", **kw):
+def buyer_opens_case(
+    *,
+    order=None,
+    body="Where is my parcel?",
+    subject="Delivery question",
+    attachments=(),
+    **kw,
+):
     """A buyer contacts the seller about an order (a new order when none is given)."""
     order = order or OrderFactory(**kw)
     return services.case_open_by_buyer(
@@ -13,14 +20,21 @@ def buyer_opens_case(*, order=None, body="Where is my parcel?", subject="Deliver
         seller=order.seller,
         order=order,
         draft=services.Draft(
-            body_text=body, subject=subject, contact_reason="shipping_or_delivery"
+            body_text=body,
+            subject=subject,
+            contact_reason="shipping_or_delivery",
+            attachments=list(attachments),
         ),
     )
 
 
-def seller_replies(case, sender, body="Thanks for your message, it ships today.") -> Message:
+def seller_replies(
+    case, sender, body="Thanks for your message, it ships today.", attachments=()
+) -> Message:
     return services.message_reply_by_seller(
-        sender=sender, case=case, draft=services.Draft(body_text=body)
+        sender=sender,
+        case=case,
+        draft=services.Draft(body_text=body, attachments=list(attachments)),
     )
 
 

@@ -14,7 +14,6 @@ from django.utils.html import escape
 from PIL import Image
 
 from cases.models import Case
-from messaging import services
 from messaging.attachments import (
     ATTACHMENT_CONTENT_MISMATCH_MSG,
     ATTACHMENT_IMAGE_TOO_MANY_PIXELS_MSG,
@@ -25,7 +24,7 @@ from messaging.attachments import (
 from messaging.models import Attachment, Message
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, StaffFactory, seller_user
-from tests.messaging.helpers import buyer_opens_case
+from tests.messaging.helpers import buyer_opens_case, seller_replies
 
 pytestmark = pytest.mark.django_db
 
@@ -72,29 +71,21 @@ def media_root(settings, tmp_path) -> Path:
 
 
 def _buyer_sends(order, name: str, content: bytes) -> Attachment:
-    message = services.case_open_by_buyer(
-        buyer=order.buyer,
-        seller=order.seller,
+    message = buyer_opens_case(
         order=order,
-        draft=services.Draft(
-            body_text="Please see the attached file.",
-            subject="About my order",
-            contact_reason="product_question",
-            attachments=[IncomingAttachment(name=name, content=content)],
-        ),
+        body="Please see the attached file.",
+        attachments=[IncomingAttachment(name=name, content=content)],
     )
     return message.attachments.get()
 
 
 def _seller_sends(order, sender, name: str, content: bytes) -> Attachment:
     case = buyer_opens_case(order=order).case
-    message = services.message_reply_by_seller(
-        sender=sender,
-        case=case,
-        draft=services.Draft(
-            body_text="Here is the document you asked for.",
-            attachments=[IncomingAttachment(name=name, content=content)],
-        ),
+    message = seller_replies(
+        case,
+        sender,
+        body="Here is the document you asked for.",
+        attachments=[IncomingAttachment(name=name, content=content)],
     )
     return message.attachments.get()
 

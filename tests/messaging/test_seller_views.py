@@ -299,22 +299,17 @@ class TestCasePage:
 def foreign_case(db):
     """A case between a stranger buyer and a stranger seller, with an attachment both ways."""
     order = OrderFactory()
-    message = services.case_open_by_buyer(
-        buyer=order.buyer,
-        seller=order.seller,
+    message = buyer_opens_case(
         order=order,
-        draft=services.Draft(
-            body_text="Private",
-            subject="Private",
-            attachments=[IncomingAttachment(name="a.txt", content=b"secret")],
-        ),
+        body="Private",
+        subject="Private",
+        attachments=[IncomingAttachment(name="a.txt", content=b"secret")],
     )
-    reply = services.message_reply_by_seller(
-        sender=seller_user(order.seller),
-        case=message.case,
-        draft=services.Draft(
-            body_text="Private reply", attachments=[IncomingAttachment(name="b.txt", content=b"x")]
-        ),
+    reply = seller_replies(
+        message.case,
+        seller_user(order.seller),
+        body="Private reply",
+        attachments=[IncomingAttachment(name="b.txt", content=b"x")],
     )
     return message.case, message, reply
 
