@@ -1,0 +1,31 @@
+"""Trigram indexes for `icontains` search on PostgreSQL, created from migrations.
+
+Django runs `UPPER("col"::text) LIKE UPPER('%…%')` for icontains; a GIN index on
+`UPPER(col) gin_trgm_ops` serves it. SQLite has no such index, so these do nothing there. Where
+the database role may not create the pg_trgm extension, the index is skipped with a warning and
+search still works, only slower. Migrations import this module: keep its signatures stable.
+"""
+
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def trigram_index_create(schema_editor, *, name: str, table: str, columns: list[str]) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except Exception as exc:  # noqa: BLE001  (permission: keep migrating without the index)
+        logger.warning("pg_trgm not available (%s): %s is not created, search is slower", exc, name)
+        return
+    expressions = ", ".join(f"UPPER({column}) gin_trgm_ops" for column in columns)
+    schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expressions})")
+
+
+def trigram_index_drop(schema_editor, *, name: str) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
