@@ -50,12 +50,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
         target_hours=settings.MESSAGING_RESPONSE_TARGET_HOURS,
         case_url_prefix=reverse("messaging:inbox"),
     )
-    notices, more_notices = selectors.blocked_notices_for_seller(seller=request.seller)
+    template = page_or_partial(request, "messaging/inbox.html", "case-list")
+    # The notices sit above the case list: an htmx swap of the list does not show them.
+    notices, more_notices = (
+        selectors.blocked_notices_for_seller(seller=request.seller)
+        if template == "messaging/inbox.html"
+        else ([], 0)
+    )
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
         request,
-        page_or_partial(request, "messaging/inbox.html", "case-list"),
+        template,
         {
             "form": form,
             "filter_key": filter_key,

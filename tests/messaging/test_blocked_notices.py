@@ -3,6 +3,8 @@
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import notification_preferences_update
@@ -261,3 +263,16 @@ def test_r2_badge_goes_once_the_latest_message_is_delivered(seller, seller_owner
     )
     blocked.case.refresh_from_db()
     assert blocked.case.latest_blocked_rule == ""
+
+
+def test_htmx_case_list_swap_does_not_read_the_notices(seller, seller_owner, seller_client):
+    """Filter and search swap only the case list, on every keystroke: no notice queries."""
+    _proactive(seller, seller_owner, _opted_out_buyer())
+    with CaptureQueriesContext(connection) as queries:
+        response = seller_client.get(INBOX, {"filter": "sent"}, headers={"HX-Request": "true"})
+    assert response.status_code == HTTPStatus.OK
+    assert 'id="case-list"' in response.text
+    assert not [q for q in queries if "blockedmessagenotice" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        seller_client.get(INBOX, {"filter": "sent"})
+    assert [q for q in queries if "blockedmessagenotice" in q["sql"]]
