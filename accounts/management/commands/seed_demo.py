@@ -3,6 +3,7 @@
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -443,28 +444,32 @@ class Command(BaseCommand):
                     sends += [(order, PROACTIVE_BLOCKED, 28), (order, PROACTIVE_CRITICAL, 27)]
                     break
             for order, (reason, subject, body), hours_ago in sends:
-                since = timezone.now()
-                message = services.case_open_by_seller(
-                    sender=member,
-                    order=order,
-                    draft=services.Draft(
-                        subject=subject,
-                        body_text=body.format(first_name=order.buyer.get_short_name()),
-                        contact_reason=reason,
-                    ),
+                draft = services.Draft(
+                    subject=subject,
+                    body_text=body.format(first_name=order.buyer.get_short_name()),
+                    contact_reason=reason,
                 )
-                self._backdate(message.case, since=since, at=now - timedelta(hours=hours_ago))
-                services.case_summary_refresh(message.case)
+                self._sent_at(
+                    now - timedelta(hours=hours_ago),
+                    partial(services.case_open_by_seller, sender=member, order=order, draft=draft),
+                )
             reviewable = orders.filter(
                 status=OrderStatus.DELIVERED,
                 delivered_at__range=(now - timedelta(days=25), now - timedelta(days=6)),
                 buyer__buyer_profile__opted_out_of_unsolicited=False,
             ).first()
             if reviewable is not None and services.review_request_refusal(reviewable) is None:
-                since = timezone.now()
-                message = services.review_request_send(sender=member, order=reviewable)
-                self._backdate(message.case, since=since, at=now - timedelta(hours=24))
-                services.case_summary_refresh(message.case)
+                self._sent_at(
+                    now - timedelta(hours=24),
+                    partial(services.review_request_send, sender=member, order=reviewable),
+                )
+
+    def _sent_at(self, at: datetime, send) -> None:
+        """Send a message now through `send`, then move it and its new case back to `at`."""
+        since = timezone.now()
+        case = send().case
+        self._backdate(case, since=since, at=at)
+        services.case_summary_refresh(case)
 
     def _pick_topic(self, rng, seller, orders, used, start, *, ask: bool):
         """A topic for the seller and, unless it is an Ask-a-question, an order it fits."""
