@@ -77,3 +77,6 @@ def test_buyer_asks_a_question_from_the_storefront(page):
     expect(page.locator(".alert-success")).to_contain_text("sent to Nordic Home Furnishings")
     expect(page.locator("#message-list")).to_contain_text("Can the table seat eight people?")
     expect(page.locator("main")).to_contain_text("Question without an order")
+    # The product is part of the case (R24), not pasted into the message.
+    expect(page.locator("#case-product")).to_have_text("Oak Dining Table")
+    assert case.product.title == "Oak Dining Table"

@@ -1,7 +1,11 @@
 """Contact Buyer in a real browser: opt-out blocks (R2, R4), critical reasons go through (R3),
 Pending orders offer nothing (R5), the live compliance check (R12)."""
 
+import re
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
@@ -71,3 +75,30 @@ def test_live_compliance_check_names_the_rule_before_sending(page):
     page.get_by_label("Message").fill("")
     page.get_by_label("Message").press_sequentially("Your parcel left today.")
     expect(page.locator("#compliance")).to_contain_text("No problems found")
+
+
+def test_r6_contact_buyer_is_closed_30_days_after_delivery(page):
+    seller = SellerAccountFactory(slug="late")
+    owner = seller_user(seller)
+    order = OrderFactory(
+        seller=seller,
+        status="delivered",
+        delivered_at=timezone.now() - timedelta(days=31),
+        ship_name="Emma Johnson",
+    )
+    sign_in(page, owner.email)
+    page.goto(f"/orders/{order.number}/")
+    expect(page.get_by_role("button", name="Contact Buyer: Emma Johnson")).to_be_disabled()
+    expect(page.locator("#contact-why-not")).to_contain_text("more than 30 days ago")
+    expect(page.locator("#contact-why-not")).to_contain_text("(R6)")
+
+
+def test_r3_important_typed_into_the_subject_is_refused(page):
+    seller = SellerAccountFactory(slug="mark")
+    owner = seller_user(seller)
+    order = OrderFactory(seller=seller, status="shipped", ship_name="Emma Johnson")
+    sign_in(page, owner.email)
+    _contact(page, order, "Invoice", "[Important] Your invoice", "Your invoice is attached.")
+    expect(page.locator("#form-error")).to_contain_text("marks critical messages only")
+    expect(page.locator("#form-error")).to_contain_text("(R3)")
+    expect(page).to_have_url(re.compile(rf"/orders/{order.number}/contact-buyer/$"))

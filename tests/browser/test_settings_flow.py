@@ -71,3 +71,34 @@ def test_r4_seller_dismisses_a_not_delivered_notice_in_the_inbox(page):
     expect(notice).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/messages/$"))  # no page load: htmx removed it
     assert BlockedMessageNotice.objects.get(pk=message.notice.pk).dismissed_at is not None
+
+
+def test_r4_seller_dismisses_all_notices_and_finds_the_messages_under_sent(page):
+    seller = SellerAccountFactory(business_name="Acme Outfitters", slug="acme")
+    owner = seller_user(seller)
+    buyer = BuyerFactory()
+    buyer.buyer_profile.opted_out_of_unsolicited = True
+    buyer.buyer_profile.save()
+    for subject in ("Colour", "Gift wrap"):
+        services.case_open_by_seller(
+            sender=owner,
+            order=OrderFactory(seller=seller, buyer=buyer, status="unshipped"),
+            draft=services.Draft(
+                body_text="A question about your order",
+                subject=subject,
+                contact_reason="additional_information",
+            ),
+        )
+
+    sign_in(page, owner.email)
+    notices = page.locator("#blocked-notices")
+    expect(notices.locator(".blocked-notice")).to_have_count(2)
+    notices.get_by_role("button", name="Dismiss all").click()
+    expect(notices).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/messages/$"))  # htmx removed them in place
+    assert not BlockedMessageNotice.objects.filter(dismissed_at__isnull=True).exists()
+
+    page.get_by_label("Show").select_option("sent")
+    expect(page.locator(".case-row")).to_have_count(2)
+    expect(page.locator(".case-row .not-delivered")).to_have_count(2)
+    expect(page.locator(".case-row").first).to_contain_text("Not delivered (R2)")
