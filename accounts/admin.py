@@ -1,13 +1,21 @@
+"""Staff edit accounts here; every change a rule depends on goes through the service that
+records it (R2's opted_out_at, R18's accepting_changed_at), and relationships (R1) are read-only.
+"""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 
 from accounts.models import (
     BuyerProfile,
     NotificationPreferences,
+    Relationship,
     SellerAccount,
     SellerMembership,
     User,
 )
+from accounts.services import buyer_profile_update, seller_set_accepting_messages
+from core.admin import ReadOnlyAdminMixin
 
 
 class SellerMembershipInline(admin.TabularInline):
@@ -42,7 +50,22 @@ class SellerAccountAdmin(admin.ModelAdmin):
     list_filter = ["accepting_buyer_messages"]
     search_fields = ["business_name", "slug", "memberships__user__email"]
     prepopulated_fields = {"slug": ["business_name"]}
+    readonly_fields = ["accepting_changed_at"]
     inlines = [SellerMembershipInline]
+
+    def save_model(self, request: HttpRequest, obj: SellerAccount, form, change: bool) -> None:
+        """R18: the accepting flag changes only with its timestamp, through the service."""
+        accepting = obj.accepting_buyer_messages
+        if change and "accepting_buyer_messages" in form.changed_data:
+            obj.accepting_buyer_messages = form.initial["accepting_buyer_messages"]
+            super().save_model(request, obj, form, change)
+            seller_set_accepting_messages(seller=obj, accepting=accepting)
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)
+        if not change and not accepting:
+            obj.accepting_buyer_messages = True
+            seller_set_accepting_messages(seller=obj, accepting=False)
 
 
 @admin.register(SellerMembership)
@@ -61,6 +84,16 @@ class BuyerProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
+    readonly_fields = ["opted_out_at"]
+
+    def save_model(self, request: HttpRequest, obj: BuyerProfile, form, change: bool) -> None:
+        """R2: opting out records when, through the same service as the buyer's settings page."""
+        profile = buyer_profile_update(
+            user=obj.user,
+            preferred_language=obj.preferred_language,
+            opted_out=obj.opted_out_of_unsolicited,
+        )
+        obj.pk, obj.opted_out_at = profile.pk, profile.opted_out_at
 
 
 @admin.register(NotificationPreferences)
@@ -76,3 +109,21 @@ class NotificationPreferencesAdmin(admin.ModelAdmin):
     search_fields = ["seller__business_name", "buyer_message_copies_email"]
     list_select_related = ["seller"]
     autocomplete_fields = ["seller"]
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """R1: made only by the relationship service (first order or contact); its parties and
+    aliases never change, so staff read them here."""
+
+    list_display = [
+        "buyer_alias",
+        "seller_alias",
+        "buyer",
+        "seller",
+        "created_at",
+        "first_order_at",
+    ]
+    list_filter = ["seller"]
+    search_fields = ["buyer_alias", "seller_alias", "buyer__email", "seller__business_name"]
+    list_select_related = ["buyer", "seller"]

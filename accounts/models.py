@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -124,3 +125,34 @@ class NotificationPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"Notification preferences of {self.seller}"
+
+
+class Relationship(models.Model):
+    """R1: one per buyer and seller, created by their first order or contact.
+
+    Holds the two anonymized addresses: the seller writes to `buyer_alias`, the buyer writes to
+    `seller_alias`. They never change, so every later contact uses the same pair.
+    """
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seller_relationships"
+    )
+    seller = models.ForeignKey(
+        SellerAccount, on_delete=models.PROTECT, related_name="buyer_relationships"
+    )
+    buyer_alias = models.EmailField(max_length=64, unique=True)
+    seller_alias = models.EmailField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # R18: a seller who stops accepting messages still hears from buyers who ordered before.
+    first_order_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The model moved here from messaging (accounts/0003); its table kept its name.
+        db_table = "messaging_relationship"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "seller"], name="relationship_unique_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_alias} ↔ {self.seller_alias}"

@@ -1,3 +1,5 @@
+"""Reads of the accounts domain."""
+
 from accounts.models import (
     BuyerProfile,
     NotificationPreferences,
@@ -5,6 +7,7 @@ from accounts.models import (
     SellerMembership,
     User,
 )
+from core.refusals import NOT_A_PARTY_MSG, NotAParty
 
 
 def membership_for_user(*, user: User) -> SellerMembership | None:
@@ -43,3 +46,13 @@ def buyer_profile_for_user(*, user: User) -> BuyerProfile:
 def notification_preferences_for_seller(*, seller: SellerAccount) -> NotificationPreferences:
     preferences, _ = NotificationPreferences.objects.get_or_create(seller=seller)
     return preferences
+
+
+def require_seller_member(
+    user: User, seller_id: int, *, refusal: str = NOT_A_PARTY_MSG
+) -> SellerAccount:
+    """The seller account `user` works for, if it is `seller_id`; NotAParty otherwise."""
+    membership = membership_for_user(user=user)
+    if membership is None or membership.seller_id != seller_id:
+        raise NotAParty(refusal)
+    return membership.seller

@@ -22,7 +22,7 @@ from accounts.services import (
     notification_preferences_update,
     seller_set_accepting_messages,
 )
-from config.htmx import page_or_partial
+from core.htmx import page_or_partial
 
 
 class LoginView(auth_views.LoginView):

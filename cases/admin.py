@@ -1,46 +1,12 @@
 """R25: staff read every case with its messages and its transition log; nothing here changes or
-deletes them (state changes happen only in the seller's inbox and the auto-close task)."""
+deletes them (state changes happen only in the seller's inbox and the auto-close task).
+
+The case page's messages are added by `messaging.admin`, which knows them (layers point down)."""
 
 from django.contrib import admin
 
 from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseTransition
-from messaging.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, attachment_links
-from messaging.models import Message
-
-
-class MessageInline(ReadOnlyInlineMixin, admin.StackedInline):
-    model = Message
-    fields = [
-        ("direction", "sender", "created_at", "channel"),
-        "subject",
-        "body_text",
-        ("outcome", "outcome_rule", "outcome_reason"),
-        "response_state",
-        "attachments",
-    ]
-    readonly_fields = [
-        "direction",
-        "sender",
-        "created_at",
-        "channel",
-        "subject",
-        "body_text",
-        "outcome",
-        "outcome_rule",
-        "outcome_reason",
-        "response_state",
-        "attachments",
-    ]
-    ordering = ["created_at", "id"]
-
-    def get_queryset(self, request):
-        return (
-            super().get_queryset(request).select_related("sender").prefetch_related("attachments")
-        )
-
-    @admin.display(description="attachments")
-    def attachments(self, message: Message) -> str:
-        return attachment_links(message)
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 
 
 class CaseTransitionInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -105,7 +71,7 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [MessageInline, CaseTransitionInline]
+    inlines: list = [CaseTransitionInline]
 
 
 @admin.register(CaseTransition)

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-# The case columns recomputed from its messages by messaging.services.case_summary_refresh.
+# The case columns recomputed from its messages by cases.services.case_summaries_refresh, the
+# one place that computes them.
 INBOX_SUMMARY_FIELDS = (
     "needs_response",
     "waiting_since",
@@ -17,6 +18,38 @@ INBOX_SUMMARY_FIELDS = (
     "latest_blocked_rule",
     "buyer_latest_at",
     "buyer_latest_snippet",
+)
+
+
+# The vocabulary of a case's messages, which the inbox summary is computed from (the Message
+# model itself lives in messaging, a layer above).
+
+
+class Direction(models.TextChoices):
+    BUYER_TO_SELLER = "b2s", "Buyer → seller"
+    SELLER_TO_BUYER = "s2b", "Seller → buyer"
+
+
+class Outcome(models.TextChoices):
+    DELIVERED = "delivered", "Delivered"
+    BLOCKED = "blocked", "Blocked"
+    REJECTED = "rejected", "Rejected"
+
+
+class ResponseState(models.TextChoices):
+    """Where a buyer message stands on "Response Needed" (SPEC section 3)."""
+
+    NEEDED = "needed", "Response needed"
+    RESPONDED = "responded", "Responded"
+    NO_RESPONSE_NEEDED = "no_response_needed", "No response needed"
+    REPORTED = "reported", "Reported"
+    NOT_APPLICABLE = "", "—"  # seller messages
+
+
+# What a buyer may see of a case's messages: their own, and seller messages that reached them (a
+# seller message blocked by the buyer's opt-out, R2, stays the seller's). Filters messages.
+MESSAGES_VISIBLE_TO_BUYER = models.Q(direction=Direction.BUYER_TO_SELLER) | models.Q(
+    outcome=Outcome.DELIVERED
 )
 
 
@@ -42,7 +75,7 @@ class Case(models.Model):
     )
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     relationship = models.ForeignKey(
-        "messaging.Relationship", on_delete=models.PROTECT, related_name="cases"
+        "accounts.Relationship", on_delete=models.PROTECT, related_name="cases"
     )
     order = models.ForeignKey(
         "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"

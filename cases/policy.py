@@ -1,7 +1,7 @@
 """Case state machine (SPEC section 3) as pure functions."""
 
 from cases.models import CaseStatus
-from messaging.policy import Refusal
+from core.refusals import Refusal
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.OPENED: frozenset({CaseStatus.RESOLVED, CaseStatus.CLOSED}),

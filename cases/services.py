@@ -1,23 +1,72 @@
+"""Writes of the cases domain: opening a case, its state changes, and the inbox summary on the
+case row. The messaging services call these in the same transaction as each message."""
+
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Relationship, User
+from accounts.selectors import require_seller_member
 from cases import policy
-from cases.models import Case, CaseStatus, CaseTransition
-from messaging.policy import MessageRefused
+from cases.models import (
+    INBOX_SUMMARY_FIELDS,
+    MESSAGES_VISIBLE_TO_BUYER,
+    Case,
+    CaseStatus,
+    CaseTransition,
+    Direction,
+    Outcome,
+    ResponseState,
+)
+from core.refusals import raise_if_refused
+from orders.models import Order, Product
+
+SNIPPET_LENGTH = 160
+SUMMARY_BATCH_SIZE = 1000
+
+
+def case_open(
+    *,
+    relationship: Relationship,
+    order: Order | None,
+    contact_reason: str,
+    subject: str,
+    started_by: str,
+    actor: User | None,
+    at: datetime,
+    product: Product | None = None,
+) -> Case:
+    """A new case between the two parties of `relationship`, its first transition recorded."""
+    case = Case.objects.create(
+        seller_id=relationship.seller_id,
+        buyer_id=relationship.buyer_id,
+        relationship=relationship,
+        order=order,
+        product=product,
+        contact_reason=contact_reason,
+        subject=subject,
+        started_by=started_by,
+        created_at=at,
+        status_changed_at=at,
+        last_activity_at=at,
+        buyer_alias=relationship.buyer_alias,
+        order_number=order.number if order else "",
+    )
+    case_record_opened(case=case, actor=actor, cause=started_by, at=at)
+    return case
 
 
 @transaction.atomic
 def case_transition(
     *, case: Case, to_status: str, actor: User | None, cause: str, at: datetime | None = None
 ) -> Case:
-    """Move a case to `to_status` and record who or what did it (SPEC section 3)."""
+    """Move a case to `to_status` and record who or what did it (SPEC section 3). A closed case
+    no longer waits for a reply, so the inbox summary is refreshed with it."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    refusal = policy.refuse_transition(from_status=case.status, to_status=to_status)
-    if refusal:
-        raise MessageRefused(refusal)
+    raise_if_refused(policy.refuse_transition(from_status=case.status, to_status=to_status))
     at = at or timezone.now()
     CaseTransition.objects.create(
         case=case,
@@ -30,6 +79,7 @@ def case_transition(
     case.status = to_status
     case.status_changed_at = at
     case.save(update_fields=["status", "status_changed_at"])
+    case_summary_refresh(case)
     return case
 
 
@@ -43,3 +93,109 @@ def case_record_opened(*, case: Case, actor: User | None, cause: str, at: dateti
         cause=cause,
         created_at=at,
     )
+
+
+def case_activity_record(*, case: Case, at: datetime) -> None:
+    """A buyer or seller message is activity: R10 counts inactivity from here."""
+    Case.objects.filter(pk=case.pk).update(last_activity_at=at)
+    case.last_activity_at = at
+
+
+# ---- the inbox summary: what the inbox filters, sorts and shows, kept on the case row
+
+
+def _snippet(text: str) -> str:
+    return " ".join(text.split())[:SNIPPET_LENGTH]
+
+
+def _summaries(case_ids: list[int]) -> QuerySet[Case]:
+    """Each case with its summary computed from its messages: one query for any number of
+    cases (correlated subqueries on the `message_case_created` index)."""
+    messages = Case._meta.get_field("messages").related_model._default_manager
+    of_case = messages.filter(case=OuterRef("pk")).order_by()
+    latest = of_case.order_by("-created_at", "-id")
+    buyer_visible = latest.filter(MESSAGES_VISIBLE_TO_BUYER)
+
+    def count(condition: Q) -> Subquery:
+        return Subquery(
+            of_case.filter(condition).values("case").annotate(n=Count("id")).values("n")[:1]
+        )
+
+    return Case.objects.filter(pk__in=case_ids).annotate(
+        s_waiting_since=Subquery(
+            of_case.filter(direction=Direction.BUYER_TO_SELLER, response_state=ResponseState.NEEDED)
+            .values("case")
+            .annotate(m=Min("created_at"))
+            .values("m")[:1]
+        ),
+        s_responded=Exists(of_case.filter(response_state=ResponseState.RESPONDED)),
+        s_no_response_needed=Exists(
+            of_case.filter(response_state=ResponseState.NO_RESPONSE_NEEDED)
+        ),
+        s_reported=Exists(of_case.filter(response_state=ResponseState.REPORTED)),
+        s_sent=Exists(of_case.filter(direction=Direction.SELLER_TO_BUYER)),
+        s_total=count(Q()),
+        s_latest_at=Subquery(latest.values("created_at")[:1]),
+        s_latest_direction=Subquery(latest.values("direction")[:1]),
+        s_latest_text=Subquery(latest.values("body_text")[:1]),
+        s_latest_outcome=Subquery(latest.values("outcome")[:1]),
+        s_latest_rule=Subquery(latest.values("outcome_rule")[:1]),
+        s_buyer_latest_at=Subquery(buyer_visible.values("created_at")[:1]),
+        s_buyer_latest_text=Subquery(buyer_visible.values("body_text")[:1]),
+    )
+
+
+def _apply_summary(case: Case) -> None:
+    s = case.__dict__
+    case.waiting_since = s["s_waiting_since"]
+    # A closed case takes no reply, so it no longer waits for one.
+    case.needs_response = case.waiting_since is not None and case.status != CaseStatus.CLOSED
+    case.responded = s["s_responded"]
+    case.has_no_response_needed = s["s_no_response_needed"]
+    case.reported = s["s_reported"]
+    case.has_sent = s["s_sent"]
+    case.message_count = s["s_total"] or 0
+    if s["s_latest_at"] is not None:
+        case.latest_message_at = s["s_latest_at"]
+        case.latest_direction = s["s_latest_direction"]
+        case.latest_snippet = _snippet(s["s_latest_text"])
+        outcome = s["s_latest_outcome"]
+        case.latest_blocked_rule = (
+            "" if outcome == Outcome.DELIVERED else (s["s_latest_rule"] or outcome)
+        )
+    if s["s_buyer_latest_at"] is not None:
+        case.buyer_latest_at = s["s_buyer_latest_at"]
+        case.buyer_latest_snippet = _snippet(s["s_buyer_latest_text"])
+
+
+def case_summary_refresh(case: Case) -> None:
+    """`case_summaries_refresh` for one case, also updating the `case` object in hand."""
+    (fresh,) = _refresh(_summaries([case.pk]))
+    for name in INBOX_SUMMARY_FIELDS:
+        setattr(case, name, getattr(fresh, name))
+
+
+def _refresh(summaries: QuerySet[Case]) -> list[Case]:
+    batch = list(summaries.only("id", "status", *INBOX_SUMMARY_FIELDS))
+    for case in batch:
+        _apply_summary(case)
+    Case.objects.bulk_update(batch, INBOX_SUMMARY_FIELDS)
+    return batch
+
+
+def case_summaries_refresh(case_ids: Iterable[int]) -> int:
+    """Recompute the inbox summary of these cases from their messages, set-based: one query
+    reads every summary, one UPDATE per batch writes them. Every service that changes a message
+    calls it in the same transaction; the benchmark top-up calls it for thousands at once.
+    Returns how many cases were refreshed."""
+    ids = list(case_ids)
+    refreshed = 0
+    for start in range(0, len(ids), SUMMARY_BATCH_SIZE):
+        refreshed += len(_refresh(_summaries(ids[start : start + SUMMARY_BATCH_SIZE])))
+    return refreshed
+
+
+def case_change_state_by_seller(*, case: Case, actor: User, to_status: str) -> Case:
+    """Resolve, Close or Reopen from the web inbox (never by email)."""
+    require_seller_member(actor, case.seller_id)
+    return case_transition(case=case, to_status=to_status, actor=actor, cause="seller")

@@ -11,52 +11,19 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from cases.admin import CaseAdmin
+from cases.models import Case
+from core.admin import NoDeleteActionMixin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from messaging.models import (
     Attachment,
     BlockedMessageNotice,
     MarketingPhrase,
     Message,
     MessageReport,
-    Relationship,
 )
 from messaging.services.moderation import report_mark_reviewed
 
 EXCERPT_CHARS = 80
-
-
-# ---- shared read-only building blocks (cases/admin.py uses them too)
-
-
-class ReadOnlyPermissionsMixin:
-    """R25: staff with view permission read every field; nobody adds, changes or deletes."""
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class NoDeleteActionMixin:
-    """Without delete permission Django hides "Delete selected" already; this makes it explicit."""
-
-    def get_actions(self, request: HttpRequest):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-
-class ReadOnlyAdminMixin(NoDeleteActionMixin, ReadOnlyPermissionsMixin):
-    pass
-
-
-class ReadOnlyInlineMixin(ReadOnlyPermissionsMixin):
-    extra = 0
-    can_delete = False
-    show_change_link = True
 
 
 def attachment_download_link(attachment: Attachment) -> str:
@@ -83,26 +50,6 @@ def attachment_links(message: Message) -> str:
 def case_admin_link(case_id: int) -> str:
     url = reverse("admin:cases_case_change", args=[case_id])
     return format_html('<a href="{}">Case {}</a>', url, case_id)
-
-
-# ---- relationships (R1)
-
-
-@admin.register(Relationship)
-class RelationshipAdmin(admin.ModelAdmin):
-    list_display = [
-        "buyer_alias",
-        "seller_alias",
-        "buyer",
-        "seller",
-        "created_at",
-        "first_order_at",
-    ]
-    list_filter = ["seller"]
-    search_fields = ["buyer_alias", "seller_alias", "buyer__email", "seller__business_name"]
-    list_select_related = ["buyer", "seller"]
-    readonly_fields = ["buyer_alias", "seller_alias", "created_at"]
-    autocomplete_fields = ["buyer", "seller"]
 
 
 # ---- messages
@@ -354,3 +301,49 @@ class BlockedMessageNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["seller", ("dismissed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["seller", "message"]
     search_fields = ["message__subject", "message__case__buyer_alias"]
+
+
+# ---- cases: the case page of cases.admin, with every message of the case (R25)
+
+
+class MessageInline(ReadOnlyInlineMixin, admin.StackedInline):
+    model = Message
+    fields = [
+        ("direction", "sender", "created_at", "channel"),
+        "subject",
+        "body_text",
+        ("outcome", "outcome_rule", "outcome_reason"),
+        "response_state",
+        "attachments",
+    ]
+    readonly_fields = [
+        "direction",
+        "sender",
+        "created_at",
+        "channel",
+        "subject",
+        "body_text",
+        "outcome",
+        "outcome_rule",
+        "outcome_reason",
+        "response_state",
+        "attachments",
+    ]
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("sender").prefetch_related("attachments")
+        )
+
+    @admin.display(description="attachments")
+    def attachments(self, message: Message) -> str:
+        return attachment_links(message)
+
+
+admin.site.unregister(Case)
+
+
+@admin.register(Case)
+class CaseWithMessagesAdmin(CaseAdmin):
+    inlines = [MessageInline, *CaseAdmin.inlines]

@@ -1,5 +1,6 @@
 """R13: attachment checks, as pure functions: bytes and a sender-supplied name in, a
-`CheckedAttachment` out, or `MessageRefused(Refusal(rule="R13", ...))`. No ORM, no disk I/O.
+`CheckedAttachment` or the `Refusal(rule="R13", ...)` saying why not out. Nothing is raised;
+the caller (a service) decides what a refusal means. No ORM, no disk I/O.
 
 Files are checked by content as well as by name: the content must be of the type the extension
 promises (an executable renamed `.pdf` is refused), and images must decode with Pillow without
@@ -14,13 +15,13 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import filetype
+import filetype  # type: ignore[import-untyped]  # ships neither types nor a py.typed marker
 from PIL import Image
 
-from messaging.policy import MessageRefused, Refusal
+from core.refusals import Refusal
 
 RULE = "R13"
 
@@ -161,14 +162,35 @@ def display_name_clean(name: str) -> tuple[str, str]:
 # --- content ------------------------------------------------------------------------------
 
 
-def _is_pdf(content: bytes) -> bool:
-    return content.startswith(b"%PDF-")
+def _signature_matcher(mime: str) -> Callable[[bytes], bool]:
+    """filetype's magic-number matcher for exactly one type, as a predicate on the content.
+
+    One matcher per extension, not `filetype.guess()`: guess returns the first of its types
+    that matches, so an animated PNG would come back as "image/apng" and be refused as a .png.
+    Only the signature is judged here; images are then decoded by Pillow in the promised format.
+    """
+    kind = filetype.get_type(mime=mime)
+    if kind is None:  # a filetype release without this type: fail at import, not per file
+        raise LookupError(f"filetype has no matcher for {mime}")
+
+    def matches(content: bytes) -> bool:
+        return filetype.match(content, matchers=(kind,)) is not None
+
+    return matches
 
 
+# Hand-written, because filetype cannot tell: its Doc matcher only recognises a .doc whose
+# WordDocument stream happens to start right after the OLE2 header (the Word FIB magic at
+# byte 512) or that carries one fixed CompObj record, so it refuses valid .doc files laid out
+# otherwise; and an OLE2 signature alone is shared by .xls, .ppt and .msi files.
 def _is_doc(content: bytes) -> bool:
     return content.startswith(_OLE2_MAGIC) and _WORD_STREAM_NAME in content
 
 
+# Hand-written, because filetype cannot tell: its Docx matcher reads only the names of the
+# first five zip entries, so it accepts a macro-enabled .docm renamed .docx (the macros sit in
+# word/vbaProject.bin) and misses packages whose word/ parts come later. The zip directory has
+# to be read for that, and then the Word parts are checked from it too.
 def _is_docx(content: bytes) -> bool:
     # The local-header check refuses executables with a zip appended (self-extracting archives),
     # which zipfile would otherwise open from the central directory at the end.
@@ -185,26 +207,7 @@ def _is_docx(content: bytes) -> bool:
     return "word/vbaProject.bin" not in names
 
 
-def _is_jpeg(content: bytes) -> bool:
-    return content.startswith(b"\xff\xd8\xff")
-
-
-def _is_gif(content: bytes) -> bool:
-    return content.startswith((b"GIF87a", b"GIF89a"))
-
-
-def _is_tiff(content: bytes) -> bool:
-    return content.startswith((b"II*\x00", b"MM\x00*"))
-
-
-def _is_bmp(content: bytes) -> bool:
-    return content.startswith(b"BM")
-
-
-def _is_png(content: bytes) -> bool:
-    return content.startswith(b"\x89PNG\r\n\x1a\n")
-
-
+# Hand-written for .txt, because filetype has no notion of text: it only names binary formats.
 def _text_content_type(content: bytes) -> str | None:
     """The content type for text content, or None when the content isn't text.
 
@@ -225,18 +228,15 @@ def _text_content_type(content: bytes) -> str | None:
 
 
 # A PNG renamed .jpg (or any image under another image's extension) is refused: the extension
-# must match the content, so stored files are always served with their real type.
+# must match the content, so stored files are always served with their real type. PDF and the
+# images are recognised by filetype's signatures, the Word formats by the checks above.
 _CONTENT_MATCHES: dict[str, Callable[[bytes], bool]] = {
-    ".pdf": _is_pdf,
     ".doc": _is_doc,
     ".docx": _is_docx,
-    ".jpg": _is_jpeg,
-    ".jpeg": _is_jpeg,
-    ".gif": _is_gif,
-    ".tif": _is_tiff,
-    ".tiff": _is_tiff,
-    ".bmp": _is_bmp,
-    ".png": _is_png,
+    **{
+        extension: _signature_matcher(CONTENT_TYPES[extension])
+        for extension in (".pdf", *IMAGE_FORMATS)
+    },
 }
 
 
@@ -282,26 +282,29 @@ def format_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def _refuse(message: str) -> MessageRefused:
-    return MessageRefused(Refusal(rule=RULE, message=message))
+def _refusal(message: str) -> Refusal:
+    return Refusal(rule=RULE, message=message)
 
 
-def attachment_check(incoming: IncomingAttachment, *, max_bytes: int) -> CheckedAttachment:
-    """R13: checks one attachment by name, size and content; raises MessageRefused if refused.
+def attachment_check(
+    incoming: IncomingAttachment, *, max_bytes: int
+) -> CheckedAttachment | Refusal:
+    """R13: checks one attachment by name, size and content; returns it checked, or why not.
 
     `max_bytes` is settings.MESSAGING_ATTACHMENT_MAX_BYTES (7 MiB); a file of exactly
-    `max_bytes` is accepted. Empty files are refused.
+    `max_bytes` is accepted. Empty files are refused. Checks run in this order, the first
+    failing one giving the refusal: extension, emptiness, size, content type, image decoding.
     """
     display_name, extension = display_name_clean(incoming.name)
     content = bytes(incoming.content)
 
     if extension not in ALLOWED_EXTENSIONS:
         allowed = ", ".join(CONTENT_TYPES)
-        raise _refuse(ATTACHMENT_TYPE_NOT_ALLOWED_MSG.format(name=display_name, allowed=allowed))
+        return _refusal(ATTACHMENT_TYPE_NOT_ALLOWED_MSG.format(name=display_name, allowed=allowed))
     if not content:
-        raise _refuse(ATTACHMENT_EMPTY_MSG.format(name=display_name))
+        return _refusal(ATTACHMENT_EMPTY_MSG.format(name=display_name))
     if len(content) > max_bytes:
-        raise _refuse(
+        return _refusal(
             ATTACHMENT_TOO_LARGE_MSG.format(
                 name=display_name, size=format_size(len(content)), limit=format_size(max_bytes)
             )
@@ -313,17 +316,17 @@ def attachment_check(incoming: IncomingAttachment, *, max_bytes: int) -> Checked
     if extension == ".txt":
         content_type = _text_content_type(content)
         if content_type is None:
-            raise _refuse(mismatch)
+            return _refusal(mismatch)
     else:
         if not _CONTENT_MATCHES[extension](content):
-            raise _refuse(mismatch)
+            return _refusal(mismatch)
         content_type = CONTENT_TYPES[extension]
         if extension in IMAGE_FORMATS:
             refusal = _image_refusal(
                 content, image_format=IMAGE_FORMATS[extension], display_name=display_name
             )
             if refusal is not None:
-                raise MessageRefused(refusal)
+                return refusal
 
     return CheckedAttachment(
         display_name=display_name,
@@ -336,12 +339,21 @@ def attachment_check(incoming: IncomingAttachment, *, max_bytes: int) -> Checked
 
 
 def attachments_check(
-    incoming: list[IncomingAttachment], *, max_bytes: int, max_count: int
-) -> list[CheckedAttachment]:
+    incoming: Sequence[IncomingAttachment], *, max_bytes: int, max_count: int
+) -> tuple[list[CheckedAttachment], Refusal | None]:
     """R13: checks every attachment of one message; refuses more than `max_count` files.
 
-    `max_count` is settings.MESSAGING_ATTACHMENTS_PER_MESSAGE. The first refused file raises.
+    `max_count` is settings.MESSAGING_ATTACHMENTS_PER_MESSAGE. Returns the checked files and
+    None, or an empty list and the first refusal (the count first, then file by file in order).
     """
     if len(incoming) > max_count:
-        raise _refuse(TOO_MANY_ATTACHMENTS_MSG.format(max_count=max_count, count=len(incoming)))
-    return [attachment_check(item, max_bytes=max_bytes) for item in incoming]
+        return [], _refusal(
+            TOO_MANY_ATTACHMENTS_MSG.format(max_count=max_count, count=len(incoming))
+        )
+    checked: list[CheckedAttachment] = []
+    for item in incoming:
+        result = attachment_check(item, max_bytes=max_bytes)
+        if isinstance(result, Refusal):
+            return [], result
+        checked.append(result)
+    return checked, None

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
-from messaging.aliases import alias_random_length
+from accounts.aliases import alias_random_length
 
 ALIAS_DOMAIN_TOO_LONG_ID = "messaging.E001"
 

@@ -23,13 +23,14 @@ Decisions on the ambiguous cases:
   `order.Today we…`) is not a domain when the name has exactly two labels, no path or port, and
   a TLD other than .com/.net/.org/.info/.biz/.edu/.gov. Lowercase (`amazon.it`) is a domain.
 * Internationalised labels count (`bücher.de`); the TLD itself must be ASCII.
-* Emojis are the Unicode emoji characters (Emoji_Presentation, plus the text-default emoji of
-  the pictographic blocks: ☺ ♥ ✔ ⚠ ✈ …), U+1F000–1FAFF (less the enclosed letters and
-  digits that are not emoji, such as 🄰), flags, keycaps, ZWJ sequences and skin tones, and
-  any character followed by VS16 (U+FE0F) or the keycap mark (U+20E3). Text-default symbols
-  outside the pictographic blocks stay text unless followed by VS16: © ® ™ ‼ ⁉ ℹ, arrows
-  (← → ↔ ↩ ⤴), Ⓜ, ▪ ▫ ▶ ◀ ◻ ◼. Non-emoji pictographs such as ★ ☆ ✓ ♡ are text. A lone ZWJ
-  (used by Indic and Arabic scripts) is text.
+* Emojis are what the `emoji` package (Unicode's emoji data) finds: emoji characters and
+  sequences, flags, keycaps (`1️⃣`, `#️⃣`), ZWJ sequences and skin tones. A text-default emoji
+  (one that has an emoji form only with VS16, U+FE0F) counts without VS16 too when it is a
+  pictograph (☺ ♥ ❤ ✔ ⚠ ✈ ㊗ 🅰 …). Text-default symbols from the blocks of ordinary symbols
+  stay text unless followed by VS16: © ® ™ ‼ ⁉ ℹ, arrows (↔ ↩ ⤴), Ⓜ, ▪ ▫ ▶ ◀ ◻ ◼. `#`, `*`
+  and digits are emoji only as keycaps. Characters that are not emoji are text: ★ ☆ ✓ ♡ ← →,
+  🄰, 🀀, and a VS16 after them changes nothing. A lone ZWJ (used by Indic and Arabic
+  scripts) is text.
 * Line breaks are `\\r\\n`, `\\r`, `\\n`, U+2028 and U+2029, each counting once; a line holding
   only spaces or tabs does not interrupt a run (`\\n  \\n \\n` is three in a row, and so is
   `\\n\\r\\n\\n`). In HTML, three or more `<br>` (or `</br>`) with no visible text or image
@@ -37,8 +38,10 @@ Decisions on the ambiguous cases:
 * Marketing phrases match case-insensitively on word boundaries; a space in a phrase matches
   any run of spaces or hyphens (`limited time offer` also finds `limited-time offer`).
 * HTML is checked for `<a>`/`<area>` hrefs, `<img>` (src and srcset), `<br>` runs and its
-  visible text (not inside script/style/head/template…), where inline tags do not split words:
-  `shop.<b>example</b>.com` is found.
+  visible text, where inline tags do not split words: `shop.<b>example</b>.com` is found.
+  Text inside the elements the sanitizer removes with their content (script, style, template,
+  svg, select…, R14) is never shown, so it is not judged; tags inside them still are. The tag
+  lists come from `messaging.sanitize`, which owns them.
 """
 
 import html as html_lib
@@ -48,7 +51,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 
-from messaging.policy import Refusal
+import emoji
+
+from core.refusals import Refusal
+from messaging.sanitize import (
+    BLOCK_TAGS,
+    CELL_TAGS,
+    EMBEDDED_CONTENT_TAGS,
+    HIDDEN_CONTENT_TAGS,
+    LINK_TAGS,
+)
 
 RULE = "R12"
 
@@ -242,51 +254,40 @@ def _link_hits(text: str, allowed: frozenset[str]) -> list[tuple[int, int, str]]
 
 # --- emojis ---------------------------------------------------------------------------------
 
-# Emoji_Presentation characters below U+1F000: always emoji.
-_EMOJI_PRESENTATION_BMP = (
-    "\u231a-\u231b\u23e9-\u23ec\u23f0\u23f3\u25fd-\u25fe\u2614-\u2615\u2648-\u2653\u267f"
-    "\u2693\u26a1\u26aa-\u26ab\u26bd-\u26be\u26c4-\u26c5\u26ce\u26d4\u26ea\u26f2-\u26f3\u26f5"
-    "\u26fa\u26fd\u2705\u270a-\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0"
-    "\u27bf\u2b1b-\u2b1c\u2b50\u2b55"
+# The emoji package also reports a text-default emoji standing alone ("unqualified": without
+# the VS16 that asks for its emoji form). Those from the pictographic blocks (☺ ❤ ✔ ✈ ⚠ ㊗ 🅰
+# …) are pictures and stay emoji; those from these blocks of ordinary symbols are text (R12).
+_TEXT_SYMBOL_BLOCKS: tuple[tuple[int, int], ...] = (
+    (0x0080, 0x00FF),  # Latin-1 Supplement: © ®
+    (0x2000, 0x206F),  # General Punctuation: ‼ ⁉
+    (0x2100, 0x214F),  # Letterlike Symbols: ™ ℹ
+    (0x2190, 0x21FF),  # Arrows: ↔ ↕ ↖ ↗ ↘ ↙ ↩ ↪
+    (0x2460, 0x24FF),  # Enclosed Alphanumerics: Ⓜ
+    (0x25A0, 0x25FF),  # Geometric Shapes: ▪ ▫ ▶ ◀ ◻ ◼
+    (0x2900, 0x297F),  # Supplemental Arrows-B: ⤴ ⤵
 )
-# Text-default emoji of the pictographic blocks (Misc Technical, Misc Symbols, Dingbats, the
-# 2B00 arrows and stars, CJK symbols): pictures, not punctuation, so emoji even without VS16.
-_EMOJI_TEXT_DEFAULT_PICTOGRAPHS = (
-    "\u2328\u23cf\u23ed-\u23ef\u23f1-\u23f2\u23f8-\u23fa\u2600-\u2604\u260e\u2611\u2618\u261d"
-    "\u2620\u2622-\u2623\u2626\u262a\u262e-\u262f\u2638-\u263a\u2640\u2642\u265f-\u2660\u2663"
-    "\u2665-\u2666\u2668\u267b\u267e\u2692\u2694-\u2697\u2699\u269b-\u269c\u26a0\u26a7"
-    "\u26b0-\u26b1\u26c8\u26cf\u26d1\u26d3\u26e9\u26f0-\u26f1\u26f4\u26f7-\u26f9\u2702"
-    "\u2708-\u2709\u270c-\u270d\u270f\u2712\u2714\u2716\u271d\u2721\u2733-\u2734\u2744\u2747"
-    "\u2763-\u2764\u27a1\u2b05-\u2b07\u3030\u303d\u3297\u3299"
-)
-# U+1F000–1FAFF holds the pictographic blocks (emoticons, symbols and pictographs, transport,
-# flags, skin tones…) apart from enclosed letters, digits and ideographs that are not emoji
-# (🄀 🄰 🅐 🈐, Unicode leaves them out of Extended_Pictographic too); 1FC00–1FFFD is reserved
-# for future Extended_Pictographic characters.
-_EMOJI_SUPPLEMENTARY = (
-    "\U0001f000-\U0001f0ff\U0001f10d-\U0001f10f\U0001f12f\U0001f16c-\U0001f171"
-    "\U0001f17e-\U0001f17f\U0001f18e\U0001f191-\U0001f19a\U0001f1ad-\U0001f1ff"
-    "\U0001f201-\U0001f20f\U0001f21a\U0001f22f\U0001f232-\U0001f23a\U0001f23c-\U0001f23f"
-    "\U0001f249-\U0001faff\U0001fc00-\U0001fffd"
-)
-_PICTOGRAPH = f"[{_EMOJI_PRESENTATION_BMP}{_EMOJI_TEXT_DEFAULT_PICTOGRAPHS}{_EMOJI_SUPPLEMENTARY}]"
-_REGIONAL_INDICATOR = "[\U0001f1e6-\U0001f1ff]"
-_SKIN_TONE = "[\U0001f3fb-\U0001f3ff]"
-_TAG_SEQUENCE = "(?:[\U000e0020-\U000e007e]+\U000e007f)"
+_UNQUALIFIED: int = emoji.STATUS["unqualified"]
 _VS16 = "\ufe0f"
-_KEYCAP = "\u20e3"
-_ZWJ = "\u200d"
-_EMOJI_ELEMENT = (
-    f"(?:{_REGIONAL_INDICATOR}{{1,2}}"
-    f"|\\S{_VS16}?{_KEYCAP}"
-    f"|{_PICTOGRAPH}{_VS16}?{_SKIN_TONE}?{_TAG_SEQUENCE}?"
-    f"|\\S{_VS16}{_SKIN_TONE}?)"
-)
-_EMOJI_RE = re.compile(f"{_EMOJI_ELEMENT}(?:{_ZWJ}{_EMOJI_ELEMENT})*")
+
+
+def _is_text_symbol(found: str) -> bool:
+    """A lone text-default emoji from a block of ordinary symbols, such as © ® ™ or ↔."""
+    if len(found) != 1 or emoji.EMOJI_DATA.get(found, {}).get("status") != _UNQUALIFIED:
+        return False
+    code = ord(found)
+    return any(first <= code <= last for first, last in _TEXT_SYMBOL_BLOCKS)
 
 
 def _emoji_hits(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), EMOJI_MSG) for m in _EMOJI_RE.finditer(text)]
+    hits: list[tuple[int, int, str]] = []
+    for found in emoji.emoji_list(text):
+        if _is_text_symbol(found["emoji"]):
+            continue
+        start, end = found["match_start"], found["match_end"]
+        if text.startswith(_VS16, end):  # "⌚\ufe0f": the selector is part of what to remove
+            end += 1
+        hits.append((start, end, EMOJI_MSG))
+    return hits
 
 
 # --- line breaks ----------------------------------------------------------------------------
@@ -418,22 +419,8 @@ def _text_violations(
 
 # --- HTML -----------------------------------------------------------------------------------
 
-# Elements whose content is never shown (bleach drops most of them anyway, R14).
-_HIDDEN_TAGS = frozenset(
-    {"script", "style", "head", "title", "template", "noscript", "textarea", "xmp", "iframe"}
-)
 # Elements that separate words: text on either side is not joined into one word.
-_BLOCK_TAGS = frozenset(
-    {
-        "address", "article", "aside", "blockquote", "body", "br", "dd", "div", "dl", "dt",
-        "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-        "header", "hr", "html", "img", "li", "main", "nav", "ol", "p", "pre", "section", "table",
-        "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-    }
-)  # fmt: skip
-# Visible content that ends a run of <br>: text is checked separately, these are the elements.
-_CONTENT_TAGS = frozenset({"img", "hr", "input", "video", "audio", "picture", "svg", "canvas"})
-_LINK_TAGS = frozenset({"a", "area"})
+_WORD_BREAK_TAGS = BLOCK_TAGS | CELL_TAGS | {"br", "img"}
 _ATTRIBUTE_RE = re.compile(
     r"""(?P<name>[^\s/>"'=]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+)))?"""
 )
@@ -458,7 +445,7 @@ def _attribute_span(tag_text: str, name: str) -> tuple[int, int] | None:
 class _HtmlScanner(HTMLParser):
     """Collects R12 problems in tags and the visible text with its offsets into the HTML."""
 
-    def __init__(self, source: str, allowed: frozenset[str]):
+    def __init__(self, source: str, allowed: frozenset[str]) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
         self.allowed = allowed
@@ -518,34 +505,34 @@ class _HtmlScanner(HTMLParser):
         start = self._offset()
         tag_text = self.get_starttag_text() or ""
         end = start + len(tag_text)
-        if tag in _HIDDEN_TAGS:
+        if tag in HIDDEN_CONTENT_TAGS:
             self._hidden_depth += 1
-        if tag in _LINK_TAGS:
+        if tag in LINK_TAGS:
             self._check_link(attrs, start, tag_text)
         if tag == "img":
             self._check_image(attrs, start, end, tag_text)
         if tag == "br":
             self._br(start, end)
-        elif tag in _CONTENT_TAGS:
+        elif tag in EMBEDDED_CONTENT_TAGS:
             self._end_br_run()
-        if tag in _BLOCK_TAGS:
+        if tag in _WORD_BREAK_TAGS:
             self._add_visible("\n", start, end)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # `<br/>` is one break: the default would also call handle_endtag("br").
         self.handle_starttag(tag, attrs)
-        if tag in _HIDDEN_TAGS:
+        if tag in HIDDEN_CONTENT_TAGS:
             self._hidden_depth -= 1
 
     def handle_endtag(self, tag: str) -> None:
         start = self._offset()
         match = _END_TAG_RE.match(self.source, start)
         end = match.end() if match else start
-        if tag in _HIDDEN_TAGS and self._hidden_depth:
+        if tag in HIDDEN_CONTENT_TAGS and self._hidden_depth:
             self._hidden_depth -= 1
         if tag == "br":  # browsers render a stray </br> as <br>
             self._br(start, end)
-        if tag in _BLOCK_TAGS:
+        if tag in _WORD_BREAK_TAGS:
             self._add_visible("\n", start, end)
 
     def _check_link(self, attrs: list[tuple[str, str | None]], start: int, tag_text: str) -> None:
@@ -568,7 +555,7 @@ class _HtmlScanner(HTMLParser):
     def _check_image(
         self, attrs: list[tuple[str, str | None]], start: int, end: int, tag_text: str
     ) -> None:
-        values = {}
+        values: dict[str, str] = {}
         for name, value in attrs:
             values.setdefault(name, (value or "").strip())
         src = values.get("src", "")

@@ -2,34 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class Relationship(models.Model):
-    """R1: one per buyer and seller, created by their first order or contact.
-
-    Holds the two anonymized addresses: the seller writes to `buyer_alias`, the buyer writes to
-    `seller_alias`. They never change, so every later contact uses the same pair.
-    """
-
-    buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seller_relationships"
-    )
-    seller = models.ForeignKey(
-        "accounts.SellerAccount", on_delete=models.PROTECT, related_name="buyer_relationships"
-    )
-    buyer_alias = models.EmailField(max_length=64, unique=True)
-    seller_alias = models.EmailField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    # R18: a seller who stops accepting messages still hears from buyers who ordered before.
-    first_order_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["buyer", "seller"], name="relationship_unique_pair")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.buyer_alias} ↔ {self.seller_alias}"
+from cases.models import Direction, Outcome, ResponseState
 
 
 class UndeletableQuerySet(models.QuerySet):
@@ -37,21 +10,10 @@ class UndeletableQuerySet(models.QuerySet):
         raise PermissionError(f"{self.model.__name__} rows are kept for dispute resolution (R25).")
 
 
-class Direction(models.TextChoices):
-    BUYER_TO_SELLER = "b2s", "Buyer → seller"
-    SELLER_TO_BUYER = "s2b", "Seller → buyer"
-
-
 class Channel(models.TextChoices):
     WEB = "web", "Web"
     EMAIL = "email", "Email"
     SYSTEM = "system", "System"
-
-
-class Outcome(models.TextChoices):
-    DELIVERED = "delivered", "Delivered"
-    BLOCKED = "blocked", "Blocked"
-    REJECTED = "rejected", "Rejected"
 
 
 class SellerContactReason(models.TextChoices):
@@ -76,16 +38,6 @@ class BuyerContactReason(models.TextChoices):
     PRODUCT_QUESTION = "product_question", "Product question"
     ORDER_CUSTOMIZATION = "order_customization", "Order customization"
     OTHER = "other", "Other"
-
-
-class ResponseState(models.TextChoices):
-    """Where a buyer message stands on "Response Needed" (SPEC section 3)."""
-
-    NEEDED = "needed", "Response needed"
-    RESPONDED = "responded", "Responded"
-    NO_RESPONSE_NEEDED = "no_response_needed", "No response needed"
-    REPORTED = "reported", "Reported"
-    NOT_APPLICABLE = "", "—"  # seller messages
 
 
 class Message(models.Model):

@@ -6,17 +6,31 @@ Pure functions: a string in, a string out. No ORM, no I/O.
 `<style>` and similar elements *with their content*, keeps only absolute http(s)/mailto links,
 and makes every link open in a new tab without leaking the referrer. `html_to_text` renders
 HTML as the plain-text body every message also carries (R14).
+
+This module owns every list of HTML tags in messaging: what the sanitizer allows and drops,
+and how HTML reads as text (block, cell, link, hidden and void elements), which
+`messaging.content_rules` (R12) imports rather than keeping lists of its own.
 """
 
 import re
 import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import bleach
-from bleach.html5lib_shim import Filter
+
+if TYPE_CHECKING:
+    # bleach's documented base for filters is its vendored html5lib's; the type stubs
+    # (types-bleach) describe it under html5lib's own name and do not re-export it.
+    from html5lib.filters.base import Filter as _Html5libFilter
+
+    Filter = _Html5libFilter[dict[str, Any]]
+else:
+    from bleach.html5lib_shim import Filter
+
+# --- the tag vocabulary ---------------------------------------------------------------------
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {
@@ -43,6 +57,45 @@ DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
         "xmp", "svg", "math",
     }
 )  # fmt: skip
+
+# Void elements (WHATWG HTML, plus the obsolete <frame>): no content, no end tag.
+VOID_TAGS: frozenset[str] = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "frame", "hr", "img", "input", "link", "meta",
+        "param", "source", "track", "wbr",
+    }
+)  # fmt: skip
+
+# What a reader built on html.parser skips as invisible text: the elements dropped with their
+# content, less the void ones (html.parser reports no end for `<embed>`, so waiting for one
+# would hide the rest of the message) and less <head>, which html.parser never closes by itself
+# where a browser (and html5lib, so the sanitizer) does: text after an unclosed <head> is
+# shown. The <title>, <style> and <script> inside a <head> are skipped on their own.
+HIDDEN_CONTENT_TAGS: frozenset[str] = DROPPED_WITH_CONTENT - VOID_TAGS - {"head"}
+
+# Elements whose `href` is a link. Only <a> gets through the sanitizer, but a rule reading the
+# HTML as sent (R12) must see an <area> link too.
+LINK_TAGS: frozenset[str] = frozenset({"a", "area"})
+
+# Block elements, which text never flows across: separated from their neighbours by a blank
+# line in the text form, or by a single line break.
+PARAGRAPH_TAGS: frozenset[str] = frozenset(
+    {"p", "blockquote", "pre", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
+)
+LINE_TAGS: frozenset[str] = frozenset(
+    {
+        "html", "body", "main", "div", "section", "article", "aside", "nav", "header", "footer",
+        "address", "form", "fieldset", "li", "dl", "dt", "dd", "figure", "figcaption",
+        "caption", "thead", "tbody", "tfoot", "tr",
+    }
+)  # fmt: skip
+BLOCK_TAGS: frozenset[str] = PARAGRAPH_TAGS | LINE_TAGS
+# Table cells: on one line, but their texts are separate words.
+CELL_TAGS: frozenset[str] = frozenset({"td", "th"})
+# Elements that show something other than text (a <br> run ends at one of them, R12).
+EMBEDDED_CONTENT_TAGS: frozenset[str] = frozenset(
+    {"img", "hr", "input", "video", "audio", "picture", "svg", "canvas"}
+)
 
 _START_TAGS = ("StartTag", "EmptyTag")
 
@@ -135,14 +188,18 @@ def html_sanitize(html: str) -> str:
 
 # --- plain text ---------------------------------------------------------------------------
 
-# Elements separated from their neighbours by a blank line / by a single line break.
-_PARAGRAPH_TAGS = frozenset(
-    {"p", "blockquote", "pre", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
-)
-_LINE_TAGS = frozenset(
-    {"div", "li", "tr", "thead", "tbody", "tfoot", "section", "article", "header",
-     "footer", "address", "dl", "dt", "dd", "figure", "figcaption", "caption"}
-)  # fmt: skip
+# Hand-written on html.parser, as no well-kept library renders the text body we need (each was
+# tried on tests/messaging/test_sanitize.py):
+# * inscriptis 2.7 (Apache-2.0): a <blockquote> is only indented, never quoted with "> "; list
+#   items start "  * "; link targets come only as Markdown "[text](url)", also when the text is
+#   the address itself; image alt text comes as "[alt]"; runs of empty paragraphs and <br> are
+#   kept as blank lines. It also brings lxml and requests with it.
+# * html-text 0.7 (MIT): no list markers, no quoting, no link targets, no image alt text, and
+#   <pre> loses its line breaks and indentation.
+# * BeautifulSoup's get_text(): no block elements at all (one separator between every string),
+#   so the block handling below would be needed on top of it anyway.
+# * html2text: GPL-3.0.
+
 _HTML_WHITESPACE_RE = re.compile(r"[ \t\n\r\f]+")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
 
@@ -186,18 +243,18 @@ class _TextRenderer(HTMLParser):
             self._out.append("\n" * (count - trailing))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in DROPPED_WITH_CONTENT:
+        if tag in HIDDEN_CONTENT_TAGS:
             self._skip_depth += 1
             return
         if self._skip_depth:
             return
         if tag == "br":
             self._out.append("\n")  # unlike block edges, consecutive <br>s add up
-        elif tag in _PARAGRAPH_TAGS:
+        elif tag in PARAGRAPH_TAGS:
             self._newline(2)
-        elif tag in _LINE_TAGS:
+        elif tag in LINE_TAGS:
             self._newline(1)
-        elif tag in ("td", "th") and not self._ends_with_space_or_line():
+        elif tag in CELL_TAGS and not self._ends_with_space_or_line():
             self._out.append("\t")
         if tag == "pre":
             self._pre_depth += 1
@@ -213,7 +270,7 @@ class _TextRenderer(HTMLParser):
                 self.handle_data(alt)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in DROPPED_WITH_CONTENT:
+        if tag in HIDDEN_CONTENT_TAGS:
             self._skip_depth = max(self._skip_depth - 1, 0)
             return
         if self._skip_depth:
@@ -230,9 +287,9 @@ class _TextRenderer(HTMLParser):
         elif tag == "a" and self._links:
             href, start = self._links.pop()
             self._append_link_target(href, start)
-        if tag in _PARAGRAPH_TAGS:
+        if tag in PARAGRAPH_TAGS:
             self._newline(2)
-        elif tag in _LINE_TAGS:
+        elif tag in LINE_TAGS:
             self._newline(1)
 
     def _append_link_target(self, href: str | None, start: int) -> None:

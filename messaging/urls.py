@@ -10,6 +10,7 @@ urlpatterns = [
     path("messages/", seller.inbox, name="inbox"),
     path("messages/<int:case_id>/", seller.case_detail, name="case_detail"),
     path("messages/<int:case_id>/reply/", seller.case_reply, name="case_reply"),
+    path("messages/<int:case_id>/reply/check/", seller.case_reply_check, name="case_reply_check"),
     path("messages/<int:case_id>/state/", seller.case_change_state, name="case_change_state"),
     path(
         "messages/message/<int:message_id>/no-response-needed/",

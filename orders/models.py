@@ -70,7 +70,7 @@ class Order(models.Model):
     )
     # The buyer-seller relationship holds both aliases (R1); set when the order is placed.
     relationship = models.ForeignKey(
-        "messaging.Relationship", on_delete=models.PROTECT, related_name="orders"
+        "accounts.Relationship", on_delete=models.PROTECT, related_name="orders"
     )
     status = models.CharField(
         max_length=10, choices=OrderStatus.choices, default=OrderStatus.PENDING

@@ -21,12 +21,13 @@ def order_list_for_seller(
     return orders.select_related("relationship", "buyer").prefetch_related(_ITEMS)
 
 
-def order_get_for_seller(*, seller: SellerAccount, number: str) -> Order:
-    """One of the seller's orders; another seller's order ID raises Order.DoesNotExist."""
+def order_scope_for_seller(*, seller: SellerAccount) -> QuerySet[Order]:
+    """The seller's orders with what the order page shows; another seller's order is simply
+    not in it (views answer 404)."""
     return (
-        Order.objects.select_related("relationship", "buyer", "seller")
+        Order.objects.filter(seller=seller)
+        .select_related("relationship", "buyer", "seller")
         .prefetch_related(_ITEMS, "status_changes")
-        .get(seller=seller, number=number)
     )
 
 
@@ -38,9 +39,22 @@ def order_list_for_buyer(*, buyer: User) -> QuerySet[Order]:
     )
 
 
-def order_get_for_buyer(*, buyer: User, number: str) -> Order:
+def order_scope_for_buyer(*, buyer: User) -> QuerySet[Order]:
+    """The buyer's own orders with what the order page shows."""
     return (
-        Order.objects.select_related("relationship", "seller")
+        Order.objects.filter(buyer=buyer)
+        .select_related("relationship", "seller")
         .prefetch_related(_ITEMS, "status_changes")
-        .get(buyer=buyer, number=number)
     )
+
+
+CATEGORY_FLAGS = ("customizable", "scheduled_delivery", "warranty")
+
+
+def order_category_flags(order: Order) -> frozenset[str]:
+    """The category flags (R5) any item of the order carries."""
+    flags: set[str] = set()
+    for item in order.items.select_related("product__category"):
+        category = item.product.category
+        flags.update(flag for flag in CATEGORY_FLAGS if getattr(category, flag))
+    return frozenset(flags)

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import SellerAccount, User
-from messaging.services import relationship_get_or_create
+from accounts.services import relationship_get_or_create
 from orders.models import Order, OrderItem, OrderStatus, OrderStatusChange, Product
 
 ORDER_NUMBER_ATTEMPTS = 5

@@ -1,15 +1,14 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import buyer_required, seller_required
-from config.htmx import page_or_partial
+from core.htmx import page_or_partial
 from orders import selectors
 from orders.forms import OrderFilterForm
-from orders.models import Order
 from orders.report import order_report_rows
 
 ORDERS_PER_PAGE = 25
@@ -41,10 +40,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @seller_required
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
-    try:
-        order = selectors.order_get_for_seller(seller=request.seller, number=number)
-    except Order.DoesNotExist as exc:
-        raise Http404("No such order in your account.") from exc
+    order = get_object_or_404(
+        selectors.order_scope_for_seller(seller=request.seller), number=number
+    )
     return render(request, "orders/order_detail.html", {"order": order})
 
 
@@ -69,8 +67,5 @@ def buyer_order_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @buyer_required
 def buyer_order_detail(request: HttpRequest, number: str) -> HttpResponse:
-    try:
-        order = selectors.order_get_for_buyer(buyer=request.user, number=number)
-    except Order.DoesNotExist as exc:
-        raise Http404("No such order in your account.") from exc
+    order = get_object_or_404(selectors.order_scope_for_buyer(buyer=request.user), number=number)
     return render(request, "orders/buyer_order_detail.html", {"order": order})

@@ -21,12 +21,14 @@ from factory.django import DjangoModelFactory
 from accounts.models import (
     BuyerProfile,
     NotificationPreferences,
+    Relationship,
     SellerAccount,
     SellerMembership,
     User,
 )
+from accounts.services import relationship_get_or_create
 from cases.models import Case, CaseStatus, CaseTransition
-from cases.services import case_record_opened
+from cases.services import case_record_opened, case_summaries_refresh
 from messaging.attachments import CONTENT_TYPES
 from messaging.models import (
     Attachment,
@@ -38,13 +40,12 @@ from messaging.models import (
     Message,
     MessageReport,
     Outcome,
-    Relationship,
     ReportReason,
     ResponseState,
     SellerContactReason,
 )
 from messaging.policy import OPTED_OUT_BLOCK_MSG
-from messaging.services import case_summary_refresh, message_report, relationship_get_or_create
+from messaging.services import message_report
 from orders.models import Category, Order, OrderItem, OrderStatus, OrderStatusChange, Product
 from orders.services import order_number_generate
 
@@ -320,7 +321,7 @@ class MessageFactory(DjangoModelFactory):
     def refresh_case(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.case.last_activity_at = max(obj.case.last_activity_at, obj.created_at)
-            case_summary_refresh(obj.case)
+            case_summaries_refresh([obj.case.pk])
 
 
 class AttachmentFactory(DjangoModelFactory):

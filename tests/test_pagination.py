@@ -1,6 +1,6 @@
 import pytest
 
-from config.pagination import capped_page
+from core.pagination import capped_page
 from orders.models import Order
 from tests.factories import OrderFactory
 

@@ -4,7 +4,7 @@ lookups instead of a scan of the seller's cases (bench/README.md, config/trigram
 
 from django.db import migrations
 
-from config.trigram import trigram_index_create, trigram_index_drop
+from core.trigram import trigram_index_create, trigram_index_drop
 
 INDEX = "case_search_trgm"
 

@@ -41,11 +41,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_celery_beat",
+    # Our apps, lowest layer first (the import-linter contract in pyproject.toml keeps it).
     "accounts",
     "orders",
-    "messaging",
     "cases",
     "templates_app",
+    "messaging",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -23,10 +23,11 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 
 # SQLite: a file rather than shared-cache memory, so the live server's threads wait for each
-# other's locks (busy timeout) instead of failing with "database table is locked".
+# other's locks (busy timeout) instead of failing with "database table is locked". One file per
+# test run, so two runs side by side do not share (and break) one database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
 # The live server answers each browser request in a thread of its own; persistent connections
 # would outlive those threads and keep PostgreSQL from dropping the test database at the end.

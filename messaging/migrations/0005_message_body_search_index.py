@@ -4,7 +4,7 @@ scan (config/trigram.py)."""
 
 from django.db import migrations
 
-from config.trigram import trigram_index_create, trigram_index_drop
+from core.trigram import trigram_index_create, trigram_index_drop
 
 INDEX = "message_body_trgm"
 

@@ -1,6 +1,6 @@
 from django import template
 
-from messaging.services import contact_buyer_refusal, review_request_refusal
+from messaging.selectors import contact_buyer_refusal, review_request_refusal
 
 register = template.Library()
 

@@ -1,19 +1,18 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from messaging import selectors
-from messaging.models import Attachment
 
 
 @require_GET
 @login_required
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     """R13: only the two parties and staff; never inline, never sniffed."""
-    try:
-        attachment = selectors.attachment_for_user(user=request.user, attachment_id=attachment_id)
-    except Attachment.DoesNotExist as exc:
-        raise Http404("No such attachment.") from exc
+    attachment = get_object_or_404(
+        selectors.attachment_scope_for_user(user=request.user), pk=attachment_id
+    )
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -10,33 +10,28 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import buyer_required
 from accounts.models import SellerAccount
-from accounts.selectors import membership_for_user, user_role
+from accounts.selectors import user_role
 from cases.models import Case
 from cases.policy import CASE_CLOSED_MSG
-from config.htmx import page_or_partial
+from core.htmx import page_or_partial
+from core.refusals import MessageRefused, Refusal
 from messaging import policy, selectors, services
-from messaging.forms import (
-    ContactSellerForm,
-    ReplyForm,
-    ReportForm,
-    StoreAskForm,
-    incoming_attachments,
-)
+from messaging.forms import ContactSellerForm, ReplyForm, StoreAskForm
 from messaging.models import BuyerContactReason, Direction, Message
-from messaging.policy import MessageRefused, Refusal
+from messaging.views.common import REPORTED_NOTICE, draft_from_form, report_page
 from orders import selectors as order_selectors
-from orders.models import Order, Product
+from orders.models import Product
 
 CASES_PER_PAGE = 20
 CASE_TEMPLATE = "messaging/buyer_case_detail.html"
-REPORTED_NOTICE = "Thanks — the message was reported to AlphaDiscounters."
 SENT_NOTICE = "Your message was sent to {business_name}."
 REPLY_SENT_NOTICE = "Your reply was sent."
 SUBJECT_MAX_LENGTH = 200
@@ -88,19 +83,12 @@ def _render_case(
 
 
 def _ask_refusal_before_writing(request: HttpRequest, seller: SellerAccount) -> Refusal | None:
-    """Shown on the empty "Ask a question" form so nobody writes a message that will be refused.
-
-    The services decide again when the form is sent (R20, R18); this only saves the typing.
-    """
-    return policy.refuse_seller_to_seller(
-        sender_is_seller_member=membership_for_user(user=request.user) is not None
-    ) or policy.refuse_not_accepting(
-        business_name=seller.business_name,
-        accepting=seller.accepting_buyer_messages,
-        stopped_at=seller.accepting_changed_at,
-        first_order_at=None,
-        is_new_question=True,
+    """Shown on the empty "Ask a question" form so nobody writes a message that will be refused
+    (R20, R18): the send funnel's own verdict on an empty question, storing nothing."""
+    verdict = services.message_check(
+        sender=request.user, seller=seller, draft=services.Draft(body_text="")
     )
+    return verdict.refusal if isinstance(verdict, policy.Refused) else None
 
 
 # ---- message center
@@ -138,12 +126,8 @@ def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _buyer_case(request, case_id)
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
-        draft = services.Draft(
-            body_text=form.cleaned_data["body"],
-            attachments=incoming_attachments(form.cleaned_data["attachments"]),
-        )
         try:
-            services.message_reply_by_buyer(buyer=request.user, case=case, draft=draft)
+            services.message_send(sender=request.user, case=case, draft=draft_from_form(form))
         except MessageRefused as refused:
             form.add_error(None, refused.refusal.message)
         else:
@@ -161,21 +145,18 @@ def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
 def message_report(request: HttpRequest, message_id: int) -> HttpResponse:
     """R16: the buyer reports a seller message; staff see it in the moderation queue."""
     message = _buyer_message(request, message_id)
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_report(
-                message=message,
-                reporter=request.user,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-            )
-        except MessageRefused as refused:
-            form.add_error(None, refused.refusal.message)
-        else:
-            flash.success(request, REPORTED_NOTICE)
-            return redirect("messaging:buyer_case_detail", case_id=message.case_id)
-    return render(request, "messaging/buyer_report.html", {"message": message, "form": form})
+
+    def reported() -> HttpResponse:
+        flash.success(request, REPORTED_NOTICE)
+        return redirect("messaging:buyer_case_detail", case_id=message.case_id)
+
+    return report_page(
+        request,
+        message,
+        viewer="buyer",
+        case_url=reverse("messaging:buyer_case_detail", args=[message.case_id]),
+        reported=reported,
+    )
 
 
 # ---- contact the seller about an order
@@ -184,22 +165,15 @@ def message_report(request: HttpRequest, message_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @buyer_required
 def contact_seller(request: HttpRequest, number: str) -> HttpResponse:
-    try:
-        order = order_selectors.order_get_for_buyer(buyer=request.user, number=number)
-    except Order.DoesNotExist as exc:
-        raise Http404("No such order in your account.") from exc
+    order = get_object_or_404(
+        order_selectors.order_scope_for_buyer(buyer=request.user), number=number
+    )
     if request.method == "POST":
         form = ContactSellerForm(request.POST, request.FILES, order=order)
         if form.is_valid():
-            draft = services.Draft(
-                body_text=form.cleaned_data["body"],
-                subject=form.cleaned_data["subject"],
-                contact_reason=form.cleaned_data["reason"],
-                attachments=incoming_attachments(form.cleaned_data["attachments"]),
-            )
             try:
-                message = services.case_open_by_buyer(
-                    buyer=request.user, seller=order.seller, order=order, draft=draft
+                message = services.message_send(
+                    sender=request.user, order=order, draft=draft_from_form(form)
                 )
             except MessageRefused as refused:
                 form.add_error(None, refused.refusal.message)
@@ -245,16 +219,11 @@ def store_ask(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = StoreAskForm(request.POST, seller=seller)
         if form.is_valid():
-            draft = services.Draft(
-                body_text=form.cleaned_data["body"],
-                subject=form.cleaned_data["subject"],
-                contact_reason=BuyerContactReason.PRODUCT_QUESTION,
-            )
+            draft = draft_from_form(form, contact_reason=BuyerContactReason.PRODUCT_QUESTION)
             try:
-                message = services.case_open_by_buyer(
-                    buyer=request.user,
+                message = services.message_send(
+                    sender=request.user,
                     seller=seller,
-                    order=None,
                     product=form.cleaned_data["product"],
                     draft=draft,
                 )

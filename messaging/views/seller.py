@@ -11,13 +11,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import seller_required
-from cases.models import CaseStatus
-from config.htmx import page_or_partial
-from config.pagination import capped_page
+from cases.models import Case, CaseStatus
+from cases.services import case_change_state_by_seller
+from core.htmx import page_or_partial
+from core.pagination import capped_page
+from core.refusals import MessageRefused
 from messaging import selectors, services
-from messaging.forms import InboxFilterForm, ReplyForm, ReportForm, incoming_attachments
-from messaging.policy import MessageRefused
+from messaging.forms import InboxFilterForm, ReplyForm, ReportForm
+from messaging.models import Message
 from messaging.presentation import inbox_rows_decorate
+from messaging.views.common import REPORTED_NOTICE, draft_from_form, live_check, report_page
 
 CASES_PER_PAGE = 25
 CASE_TEMPLATE = "messaging/case_detail.html"
@@ -108,33 +111,40 @@ def blocked_notices_dismiss_all(request: HttpRequest) -> HttpResponse:
 # ---- one case
 
 
-def _seller_case(request: HttpRequest, case_id: int):
+def _seller_case(request: HttpRequest, case_id: int) -> Case:
     return get_object_or_404(selectors.case_scope_for_seller(seller=request.seller), pk=case_id)
 
 
-def _seller_message(request: HttpRequest, message_id: int):
+def _seller_message(request: HttpRequest, message_id: int) -> Message:
     return get_object_or_404(
         selectors.message_scope_for_seller(seller=request.seller), pk=message_id
     )
 
 
-def _render_case(request, case, *, reply_form=None, error: str = "", status: int = 200):
+def _render_case(
+    request: HttpRequest,
+    case: Case,
+    *,
+    reply_form: ReplyForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     """The case page, or its conversation region for htmx (same template, same context)."""
-    sent_today, limit = services.seller_daily_allowance(seller=request.seller)
+    messages_left, limit = selectors.seller_messages_left_today(seller=request.seller)
     context = {
         "case": case,
         "case_messages": selectors.message_list_for_seller(case=case),
         "reply_form": reply_form or ReplyForm(),
         "report_form": ReportForm(),
         "error": error,
-        "messages_left": max(limit - sent_today, 0),
+        "messages_left": messages_left,
         "daily_limit": limit,
     }
     template = page_or_partial(request, CASE_TEMPLATE, "case-conversation")
     return render(request, template, context, status=status)
 
 
-def _after_action(request, case, notice: str):
+def _after_action(request: HttpRequest, case: Case, notice: str) -> HttpResponse:
     if request.htmx:
         return _render_case(request, case)
     flash.success(request, notice)
@@ -154,12 +164,8 @@ def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_case(request, case, reply_form=form)
-    draft = services.Draft(
-        body_text=form.cleaned_data["body"],
-        attachments=incoming_attachments(form.cleaned_data["attachments"]),
-    )
     try:
-        services.message_reply_by_seller(sender=request.user, case=case, draft=draft)
+        services.message_send(sender=request.user, case=case, draft=draft_from_form(form))
     except MessageRefused as refused:
         form.add_error(None, refused.refusal.with_rule)
         return _render_case(request, case, reply_form=form)
@@ -177,7 +183,7 @@ def case_change_state(request: HttpRequest, case_id: int) -> HttpResponse:
         return _render_case(request, case, error="Choose Resolve, Close or Reopen.", status=400)
     to_status, notice = action
     try:
-        case = services.seller_case_change_state(case=case, actor=request.user, to_status=to_status)
+        case = case_change_state_by_seller(case=case, actor=request.user, to_status=to_status)
     except MessageRefused as refused:
         return _render_case(request, case, error=refused.refusal.with_rule)
     return _after_action(request, case, notice)
@@ -206,24 +212,23 @@ def message_no_response_needed_undo(request: HttpRequest, message_id: int) -> Ht
     return _after_action(request, message.case, "“No Response Needed” undone.")
 
 
+@require_POST
+@seller_required
+def case_reply_check(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The live check of the reply box (htmx, while typing): the send funnel's own verdict."""
+    case = _seller_case(request, case_id)
+    return live_check(request, case=case)
+
+
 @require_http_methods(["GET", "POST"])
 @seller_required
 def message_report(request: HttpRequest, message_id: int) -> HttpResponse:
     """R16: report a buyer message; it needs no response and stays in the inbox."""
     message = _seller_message(request, message_id)
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_report(
-                message=message,
-                reporter=request.user,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-            )
-        except MessageRefused as refused:
-            form.add_error(None, refused.refusal.with_rule)
-        else:
-            return _after_action(
-                request, message.case, "Thanks — the message was reported to AlphaDiscounters."
-            )
-    return render(request, "messaging/message_report.html", {"message": message, "form": form})
+    return report_page(
+        request,
+        message,
+        viewer="seller",
+        case_url=reverse("messaging:case_detail", args=[message.case_id]),
+        reported=lambda: _after_action(request, message.case, REPORTED_NOTICE),
+    )

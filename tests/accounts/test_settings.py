@@ -11,8 +11,8 @@ from django.utils import timezone
 from accounts.forms import COPIES_EMAIL_REQUIRED_MSG
 from accounts.models import NotificationPreferences, SellerAccount
 from accounts.services import seller_set_accepting_messages
+from core.refusals import MessageRefused
 from messaging import services
-from messaging.policy import MessageRefused
 from tests.factories import BuyerFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +36,8 @@ def _post_preferences(client, *, copies=False, email="", bounces=True, **extra):
 
 
 def _buyer_writes(order):
-    return services.case_open_by_buyer(
-        buyer=order.buyer,
+    return services.message_send(
+        sender=order.buyer,
         seller=order.seller,
         order=order,
         draft=services.Draft(

@@ -53,7 +53,7 @@ def test_r4_seller_dismisses_a_not_delivered_notice_in_the_inbox(page):
     buyer = BuyerFactory()
     buyer.buyer_profile.opted_out_of_unsolicited = True
     buyer.buyer_profile.save()
-    message = services.case_open_by_seller(
+    message = services.message_send(
         sender=owner,
         order=OrderFactory(seller=seller, buyer=buyer, status="unshipped"),
         draft=services.Draft(
@@ -80,7 +80,7 @@ def test_r4_seller_dismisses_all_notices_and_finds_the_messages_under_sent(page)
     buyer.buyer_profile.opted_out_of_unsolicited = True
     buyer.buyer_profile.save()
     for subject in ("Colour", "Gift wrap"):
-        services.case_open_by_seller(
+        services.message_send(
             sender=owner,
             order=OrderFactory(seller=seller, buyer=buyer, status="unshipped"),
             draft=services.Draft(

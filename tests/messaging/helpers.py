@@ -15,8 +15,8 @@ def buyer_opens_case(
 ):
     """A buyer contacts the seller about an order (a new order when none is given)."""
     order = order or OrderFactory(**kw)
-    return services.case_open_by_buyer(
-        buyer=order.buyer,
+    return services.message_send(
+        sender=order.buyer,
         seller=order.seller,
         order=order,
         draft=services.Draft(
@@ -31,7 +31,7 @@ def buyer_opens_case(
 def seller_replies(
     case, sender, body="Thanks for your message, it ships today.", attachments=()
 ) -> Message:
-    return services.message_reply_by_seller(
+    return services.message_send(
         sender=sender,
         case=case,
         draft=services.Draft(body_text=body, attachments=list(attachments)),
@@ -39,6 +39,6 @@ def seller_replies(
 
 
 def buyer_replies(case, body="Thank you!") -> Message:
-    return services.message_reply_by_buyer(
-        buyer=case.buyer, case=case, draft=services.Draft(body_text=body)
+    return services.message_send(
+        sender=case.buyer, case=case, draft=services.Draft(body_text=body)
     )

@@ -32,8 +32,8 @@ def _conversation(seller, member, *, subject="Delivery question") -> Case:
     """A buyer asks with a photo, the seller answers with a PDF, the buyer writes again and the
     seller reports that message: every kind of row the admin shows, made by the services."""
     order = OrderFactory(seller=seller)
-    opening = services.case_open_by_buyer(
-        buyer=order.buyer,
+    opening = services.message_send(
+        sender=order.buyer,
         seller=seller,
         order=order,
         draft=services.Draft(
@@ -44,7 +44,7 @@ def _conversation(seller, member, *, subject="Delivery question") -> Case:
         ),
     )
     case = opening.case
-    services.message_reply_by_seller(
+    services.message_send(
         sender=member,
         case=case,
         draft=services.Draft(

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from messaging.aliases import alias_generate
+from accounts.aliases import alias_generate
+from accounts.models import Relationship
 from messaging.checks import ALIAS_DOMAIN_TOO_LONG_ID, check_alias_domain
-from messaging.models import Relationship
-from messaging.services import relationship_get_or_create
+from accounts.services import relationship_get_or_create
 from orders.models import OrderItem
 from tests.factories import BuyerFactory, OrderFactory, ProductFactory, SellerAccountFactory
 

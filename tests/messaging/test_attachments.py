@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from PIL import Image
 
+from core.refusals import Refusal
 from messaging.attachments import (
     ATTACHMENT_CONTENT_MISMATCH_MSG,
     ATTACHMENT_EMPTY_MSG,
@@ -25,7 +26,6 @@ from messaging.attachments import (
     attachments_check,
     display_name_clean,
 )
-from messaging.policy import MessageRefused
 
 MAX = 1024
 SEVEN_MIB = 7 * 1024 * 1024
@@ -79,15 +79,21 @@ DOC = ole2_bytes("WordDocument", "1Table")
 DOCX = docx_bytes()
 
 
-def check(name: str, content: bytes, *, max_bytes: int = SEVEN_MIB) -> CheckedAttachment:
+def result(name: str, content: bytes, *, max_bytes: int) -> CheckedAttachment | Refusal:
     return attachment_check(IncomingAttachment(name=name, content=content), max_bytes=max_bytes)
 
 
+def check(name: str, content: bytes, *, max_bytes: int = SEVEN_MIB) -> CheckedAttachment:
+    checked = result(name, content, max_bytes=max_bytes)
+    assert isinstance(checked, CheckedAttachment), checked
+    return checked
+
+
 def refusal_message(name: str, content: bytes, *, max_bytes: int = SEVEN_MIB) -> str:
-    with pytest.raises(MessageRefused) as excinfo:
-        check(name, content, max_bytes=max_bytes)
-    assert excinfo.value.refusal.rule == "R13"
-    return excinfo.value.refusal.message
+    refusal = result(name, content, max_bytes=max_bytes)
+    assert isinstance(refusal, Refusal), refusal
+    assert refusal.rule == "R13"
+    return refusal.message
 
 
 # --- allowed types ------------------------------------------------------------------------
@@ -135,12 +141,23 @@ def test_r13_extension_is_matched_case_insensitively_and_the_name_keeps_its_case
 
 
 def test_r13_lists_are_checked_file_by_file():
-    checked = attachments_check(
+    checked, refusal = attachments_check(
         [IncomingAttachment("a.png", PNG), IncomingAttachment("b.pdf", PDF)],
         max_bytes=SEVEN_MIB,
         max_count=2,
     )
+    assert refusal is None
     assert [c.display_name for c in checked] == ["a.png", "b.pdf"]
+
+
+def test_r13_no_attachments_is_no_refusal():
+    assert attachments_check([], max_bytes=MAX, max_count=0) == ([], None)
+
+
+def test_r13_checks_return_their_refusal_and_raise_nothing():
+    refusal = attachment_check(IncomingAttachment("setup.exe", EXE), max_bytes=MAX)
+    assert isinstance(refusal, Refusal)
+    assert refusal.rule == "R13"
 
 
 # --- size ---------------------------------------------------------------------------------
@@ -388,14 +405,48 @@ def test_r13_long_names_are_shortened_keeping_the_extension():
 
 def test_r13_too_many_files_are_refused():
     files = [IncomingAttachment(f"{n}.txt", b"text") for n in range(4)]
-    assert len(attachments_check(files[:3], max_bytes=MAX, max_count=3)) == 3
-    with pytest.raises(MessageRefused) as excinfo:
-        attachments_check(files, max_bytes=MAX, max_count=3)
-    assert excinfo.value.refusal.rule == "R13"
-    assert excinfo.value.refusal.message == TOO_MANY_ATTACHMENTS_MSG.format(max_count=3, count=4)
+    checked, refusal = attachments_check(files[:3], max_bytes=MAX, max_count=3)
+    assert (len(checked), refusal) == (3, None)
+    checked, refusal = attachments_check(files, max_bytes=MAX, max_count=3)
+    assert checked == []
+    assert refusal == Refusal(
+        rule="R13", message=TOO_MANY_ATTACHMENTS_MSG.format(max_count=3, count=4)
+    )
+
+
+def test_r13_too_many_files_are_refused_before_any_file_is_read():
+    files = [IncomingAttachment("bad.pdf", EXE), IncomingAttachment("ok.txt", b"text")]
+    _, refusal = attachments_check(files, max_bytes=MAX, max_count=1)
+    assert refusal is not None
+    assert refusal.message == TOO_MANY_ATTACHMENTS_MSG.format(max_count=1, count=2)
 
 
 def test_r13_one_refused_file_refuses_the_list():
     files = [IncomingAttachment("ok.txt", b"text"), IncomingAttachment("bad.pdf", EXE)]
-    with pytest.raises(MessageRefused, match="bad.pdf"):
-        attachments_check(files, max_bytes=MAX, max_count=10)
+    checked, refusal = attachments_check(files, max_bytes=MAX, max_count=10)
+    assert checked == []
+    assert refusal is not None
+    assert refusal.rule == "R13"
+    assert "bad.pdf" in refusal.message
+
+
+def test_r13_the_first_refused_file_gives_the_refusal():
+    files = [
+        IncomingAttachment("ok.txt", b"text"),
+        IncomingAttachment("bad.pdf", EXE),
+        IncomingAttachment("setup.exe", EXE),
+    ]
+    _, refusal = attachments_check(files, max_bytes=MAX, max_count=10)
+    assert refusal == Refusal(
+        rule="R13", message=ATTACHMENT_CONTENT_MISMATCH_MSG.format(name="bad.pdf", kind="PDF")
+    )
+
+
+def test_r13_an_animated_png_is_a_png():
+    # filetype.guess() calls this "image/apng"; the .png check must still accept it.
+    buffer = io.BytesIO()
+    frames = [Image.new("RGB", (4, 3), color=c) for c in ((0, 0, 0), (255, 0, 0))]
+    frames[0].save(buffer, format="PNG", save_all=True, append_images=frames[1:])
+    content = buffer.getvalue()
+    assert b"acTL" in content
+    assert check("anim.png", content).content_type == "image/png"

@@ -27,7 +27,7 @@ def _opted_out_buyer():
 
 
 def _proactive(seller, sender, buyer, *, reason="additional_information", subject="Update"):
-    return services.case_open_by_seller(
+    return services.message_send(
         sender=sender,
         order=OrderFactory(seller=seller, buyer=buyer, status="unshipped"),
         draft=services.Draft(
@@ -88,7 +88,7 @@ def test_r3_critical_reason_is_delivered_to_opted_out_buyer(seller, seller_owner
 def test_r2_reply_on_buyer_started_case_is_delivered_to_opted_out_buyer(seller, seller_owner):
     buyer = _opted_out_buyer()
     case = buyer_opens_case(seller=seller, buyer=buyer).case
-    reply = services.message_reply_by_seller(
+    reply = services.message_send(
         sender=seller_owner, case=case, draft=services.Draft(body_text="It ships today.")
     )
     assert reply.outcome == Outcome.DELIVERED
@@ -258,7 +258,7 @@ def test_r2_badge_goes_once_the_latest_message_is_delivered(seller, seller_owner
     blocked = _proactive(seller, seller_owner, _opted_out_buyer())
     assert blocked.case.latest_blocked_rule == "R2"
     buyer_replies(blocked.case, body="What was that about?")
-    services.message_reply_by_seller(
+    services.message_send(
         sender=seller_owner, case=blocked.case, draft=services.Draft(body_text="Your colour.")
     )
     blocked.case.refresh_from_db()

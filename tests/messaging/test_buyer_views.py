@@ -9,17 +9,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import BuyerProfile
+from accounts.models import BuyerProfile, Relationship
 from cases.models import Case, CaseStatus
 from cases.policy import CASE_CLOSED_MSG
-from cases.services import case_transition
+from cases.services import case_summaries_refresh, case_transition
 from messaging import services
 from messaging.models import (
     Attachment,
     Message,
     MessageReport,
     Outcome,
-    Relationship,
     ResponseState,
 )
 from messaging.policy import NOT_ACCEPTING_MSG, SELLER_TO_SELLER_MSG
@@ -277,7 +276,7 @@ class TestCaseDetail:
         case = buyer_opens_case(buyer=buyer, seller=seller, body="First").case
         blocked = seller_replies(case, seller_owner, body="Secret blocked offer")
         Message.objects.filter(pk=blocked.pk).update(outcome=Outcome.BLOCKED, outcome_rule="R2")
-        services.case_summary_refresh(Case.objects.get(pk=case.pk))
+        case_summaries_refresh([case.pk])
         assert "Secret blocked offer" not in buyer_client.get(_case_url(case)).text
         assert "Secret blocked offer" not in buyer_client.get(MESSAGE_CENTER).text
         report_url = reverse("messaging:buyer_message_report", args=[blocked.pk])

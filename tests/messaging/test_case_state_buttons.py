@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases.models import Case, CaseStatus, CaseTransition
 from cases.policy import ALLOWED_TRANSITIONS
-from messaging import services
+from cases.services import case_change_state_by_seller
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
@@ -53,7 +53,7 @@ def _case_in(status: str, *, seller, actor) -> Case:
     """A buyer-started case brought to `status` through the seller's state service."""
     case = buyer_opens_case(seller=seller).case
     if status != OPENED:
-        case = services.seller_case_change_state(case=case, actor=actor, to_status=status)
+        case = case_change_state_by_seller(case=case, actor=actor, to_status=status)
     return case
 
 
@@ -282,13 +282,13 @@ def cases_by_state(seller, seller_owner, other_seller):
     answered = buyer_opens_case(seller=seller).case
     seller_replies(answered, seller_owner)
     reopened = _case_in(RESOLVED, seller=seller, actor=seller_owner)
-    services.seller_case_change_state(case=reopened, actor=seller_owner, to_status=OPENED)
+    case_change_state_by_seller(case=reopened, actor=seller_owner, to_status=OPENED)
     buyer_reopened = _case_in(RESOLVED, seller=seller, actor=seller_owner)
     buyer_replies(buyer_reopened, "Not solved yet, sorry.")  # a buyer message reopens it
     resolved = _case_in(RESOLVED, seller=seller, actor=seller_owner)
     closed = _case_in(CLOSED, seller=seller, actor=seller_owner)
     closed_after_resolve = _case_in(RESOLVED, seller=seller, actor=seller_owner)
-    services.seller_case_change_state(
+    case_change_state_by_seller(
         case=closed_after_resolve, actor=seller_owner, to_status=CLOSED
     )
     foreign_owner = seller_user(other_seller)

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
-from messaging import policy, services
+from core.refusals import MessageRefused
+from messaging import policy, selectors, services
 from messaging.content_rules import LINK_MSG
 from messaging.models import Direction, MarketingPhrase, Message, Outcome, ResponseState
-from messaging.policy import MessageRefused
 from orders.models import OrderStatus
 from tests.factories import (
     BuyerFactory,
@@ -46,7 +46,7 @@ class TestContactBuyerService:
         self, seller, seller_owner
     ):
         order = _order(seller)
-        message = services.case_open_by_seller(sender=seller_owner, order=order, draft=_draft())
+        message = services.message_send(sender=seller_owner, order=order, draft=_draft())
         case = message.case
         assert case.started_by == Case.StartedBy.SELLER
         assert message.subject == f"Your order (Order: {order.number})"
@@ -56,7 +56,7 @@ class TestContactBuyerService:
         assert case.has_sent
 
     def test_r3_critical_reason_marks_the_subject_important(self, seller, seller_owner):
-        message = services.case_open_by_seller(
+        message = services.message_send(
             sender=seller_owner, order=_order(seller), draft=_draft("shipping_address")
         )
         assert message.subject.startswith("[Important] ")
@@ -64,7 +64,7 @@ class TestContactBuyerService:
 
     def test_r5_reason_not_offered_for_the_order_is_refused(self, seller, seller_owner):
         with pytest.raises(MessageRefused) as refused:
-            services.case_open_by_seller(
+            services.message_send(
                 sender=seller_owner, order=_order(seller), draft=_draft("return_question")
             )
         assert refused.value.refusal.rule == "R5"
@@ -73,7 +73,7 @@ class TestContactBuyerService:
 
     def test_r5_pending_order_is_refused(self, seller, seller_owner):
         with pytest.raises(MessageRefused) as refused:
-            services.case_open_by_seller(
+            services.message_send(
                 sender=seller_owner, order=_order(seller, OrderStatus.PENDING), draft=_draft()
             )
         assert refused.value.refusal.message == policy.NO_REASONS_PENDING_MSG
@@ -81,12 +81,12 @@ class TestContactBuyerService:
     def test_r5_customization_needs_a_customizable_item(self, seller, seller_owner):
         handmade = CategoryFactory(name="Handmade", customizable=True)
         order = _order(seller, items=[ProductFactory(seller=seller, category=handmade)])
-        message = services.case_open_by_seller(
+        message = services.message_send(
             sender=seller_owner, order=order, draft=_draft("product_customization")
         )
         assert message.is_critical
         with pytest.raises(MessageRefused):
-            services.case_open_by_seller(
+            services.message_send(
                 sender=seller_owner, order=_order(seller), draft=_draft("product_customization")
             )
 
@@ -97,11 +97,11 @@ class TestContactBuyerService:
     def test_r6_thirty_days_after_delivery(self, seller, seller_owner, age, allowed):
         order = _order(seller, OrderStatus.DELIVERED, delivered_at=timezone.now() - age)
         if allowed:
-            services.case_open_by_seller(sender=seller_owner, order=order, draft=_draft())
+            services.message_send(sender=seller_owner, order=order, draft=_draft())
             assert Message.objects.count() == 1
         else:
             with pytest.raises(MessageRefused) as refused:
-                services.case_open_by_seller(sender=seller_owner, order=order, draft=_draft())
+                services.message_send(sender=seller_owner, order=order, draft=_draft())
             assert refused.value.refusal.rule == "R6"
             assert not Message.objects.exists()
 
@@ -115,12 +115,12 @@ class TestContactBuyerService:
         assert refusal.rule == "R6"
         # Contact Buyer offers no reasons for a canceled order at all (R5), which comes first.
         with pytest.raises(MessageRefused) as refused:
-            services.case_open_by_seller(sender=seller_owner, order=order, draft=_draft())
+            services.message_send(sender=seller_owner, order=order, draft=_draft())
         assert refused.value.refusal.rule == "R5"
 
     def test_r12_link_is_refused_naming_the_rule_and_nothing_is_stored(self, seller, seller_owner):
         with pytest.raises(MessageRefused) as refused:
-            services.case_open_by_seller(
+            services.message_send(
                 sender=seller_owner,
                 order=_order(seller),
                 draft=_draft(body="See shop.example.com for sizes"),
@@ -136,7 +136,7 @@ class TestContactBuyerService:
             f"Order {order.number}: $19.99 at 10:30, item #2 :) "
             f"Write to {order.relationship.buyer_alias} or {order.relationship.seller_alias}."
         )
-        message = services.case_open_by_seller(
+        message = services.message_send(
             sender=seller_owner, order=order, draft=_draft(body=body)
         )
         assert message.outcome == Outcome.DELIVERED
@@ -144,19 +144,19 @@ class TestContactBuyerService:
     def test_r12_marketing_phrases_come_from_the_staff_list(self, seller, seller_owner):
         MarketingPhrase.objects.create(phrase="flash bonanza")
         with pytest.raises(MessageRefused) as refused:
-            services.case_open_by_seller(
+            services.message_send(
                 sender=seller_owner, order=_order(seller), draft=_draft(body="A FLASH BONANZA!")
             )
         assert refused.value.refusal.rule == "R12"
         MarketingPhrase.objects.filter(phrase="flash bonanza").update(active=False)
-        services.case_open_by_seller(
+        services.message_send(
             sender=seller_owner, order=_order(seller), draft=_draft(body="A FLASH BONANZA!")
         )
 
     def test_r12_applies_to_replies_too(self, seller, seller_owner):
         case = buyer_opens_case(seller=seller).case
         with pytest.raises(MessageRefused) as refused:
-            services.message_reply_by_seller(
+            services.message_send(
                 sender=seller_owner, case=case, draft=services.Draft(body_text="Hi 😀")
             )
         assert refused.value.refusal.rule == "R12"
@@ -169,7 +169,7 @@ class TestContactBuyerService:
 
 class TestDailyLimit:
     def _fill(self, seller, owner, count):
-        case = services.case_open_by_seller(sender=owner, order=_order(seller), draft=_draft()).case
+        case = services.message_send(sender=owner, order=_order(seller), draft=_draft()).case
         now = timezone.now()
         Message.objects.bulk_create(
             Message(
@@ -191,26 +191,26 @@ class TestDailyLimit:
         from orders.models import Order
 
         Order.objects.update(placed_at=timezone.now() - timedelta(days=31))
-        assert services.seller_daily_allowance(seller=seller) == (600, 600)
+        assert selectors.seller_daily_allowance(seller=seller) == (600, 600)
         before = Message.objects.count()
         with pytest.raises(MessageRefused) as refused:
-            services.case_open_by_seller(sender=seller_owner, order=_order(seller), draft=_draft())
+            services.message_send(sender=seller_owner, order=_order(seller), draft=_draft())
         assert refused.value.refusal.rule == "R8"
         assert Message.objects.count() == before
 
     def test_r8_limit_grows_with_order_volume(self, seller, seller_owner):
         OrderFactory.create_batch(59, seller=seller)
         self._fill(seller, seller_owner, 609)  # 60 orders in 30 days: 5 × 2 + 600 = 610
-        assert services.seller_daily_allowance(seller=seller) == (609, 610)
-        services.case_open_by_seller(sender=seller_owner, order=_order(seller), draft=_draft())
+        assert selectors.seller_daily_allowance(seller=seller) == (609, 610)
+        services.message_send(sender=seller_owner, order=_order(seller), draft=_draft())
         with pytest.raises(MessageRefused):
-            services.case_open_by_seller(sender=seller_owner, order=_order(seller), draft=_draft())
+            services.message_send(sender=seller_owner, order=_order(seller), draft=_draft())
 
     def test_r8_counts_per_utc_day(self, seller, seller_owner):
         self._fill(seller, seller_owner, 600)
         yesterday = timezone.now() - timedelta(days=1)
         Message.objects.update(created_at=yesterday)
-        assert services.seller_daily_allowance(seller=seller)[0] == 0
+        assert selectors.seller_daily_allowance(seller=seller)[0] == 0
 
     def test_r8_the_count_starts_again_at_utc_midnight_not_24_hours_later(
         self, seller, seller_owner
@@ -224,7 +224,7 @@ class TestDailyLimit:
         Message.objects.filter(pk=second.pk).update(
             created_at=datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
         )
-        assert services.seller_daily_allowance(seller=seller, now=now)[0] == 1
+        assert selectors.seller_daily_allowance(seller=seller, now=now)[0] == 1
 
 
 class TestOptOut:
@@ -232,7 +232,7 @@ class TestOptOut:
         self, seller, seller_owner
     ):
         order = _order(seller, buyer=_opted_out_buyer())
-        message = services.case_open_by_seller(sender=seller_owner, order=order, draft=_draft())
+        message = services.message_send(sender=seller_owner, order=order, draft=_draft())
         assert message.outcome == Outcome.BLOCKED
         assert message.outcome_rule == "R2"
         assert message.outcome_reason == policy.OPTED_OUT_BLOCK_MSG
@@ -246,7 +246,7 @@ class TestOptOut:
         flags = {"customizable": True, "scheduled_delivery": True, "warranty": True}
         product = ProductFactory(seller=seller, category=CategoryFactory(**flags))
         order = _order(seller, buyer=_opted_out_buyer(), items=[product])
-        message = services.case_open_by_seller(
+        message = services.message_send(
             sender=seller_owner, order=order, draft=_draft(reason)
         )
         assert message.outcome == Outcome.DELIVERED
@@ -254,7 +254,7 @@ class TestOptOut:
     def test_r2_replies_on_buyer_started_cases_always_go_through(self, seller, seller_owner):
         order = _order(seller, buyer=_opted_out_buyer())
         case = buyer_opens_case(order=order).case
-        reply = services.message_reply_by_seller(
+        reply = services.message_send(
             sender=seller_owner, case=case, draft=services.Draft(body_text="Happy to help.")
         )
         assert reply.outcome == Outcome.DELIVERED
@@ -263,11 +263,11 @@ class TestOptOut:
         self, seller, seller_owner
     ):
         order = _order(seller, buyer=_opted_out_buyer())
-        first = services.case_open_by_seller(
+        first = services.message_send(
             sender=seller_owner, order=order, draft=_draft("additional_information")
         )
         assert first.outcome == Outcome.BLOCKED
-        reply = services.message_reply_by_seller(
+        reply = services.message_send(
             sender=seller_owner, case=first.case, draft=services.Draft(body_text="Any update?")
         )
         assert reply.outcome == Outcome.BLOCKED
@@ -278,11 +278,11 @@ class TestOptOut:
     ):
         """Buyers cannot opt out of replies to their own messages, whoever started the case."""
         order = _order(seller, buyer=_opted_out_buyer())
-        first = services.case_open_by_seller(
+        first = services.message_send(
             sender=seller_owner, order=order, draft=_draft("shipping_address")
         )
         answer = buyer_replies(first.case, body="It is flat 4B.")
-        reply = services.message_reply_by_seller(
+        reply = services.message_send(
             sender=seller_owner, case=first.case, draft=services.Draft(body_text="Thank you!")
         )
         assert reply.outcome == Outcome.DELIVERED
@@ -293,10 +293,10 @@ class TestOptOut:
 
     def test_r3_follow_up_on_a_critical_case_is_critical_and_delivered(self, seller, seller_owner):
         order = _order(seller, buyer=_opted_out_buyer())
-        first = services.case_open_by_seller(
+        first = services.message_send(
             sender=seller_owner, order=order, draft=_draft("shipping_address")
         )
-        follow_up = services.message_reply_by_seller(
+        follow_up = services.message_send(
             sender=seller_owner,
             case=first.case,
             draft=services.Draft(body_text="Could you also give us a phone number?"),
@@ -310,7 +310,7 @@ class TestOptOut:
         order = _order(seller, buyer=_opted_out_buyer(), status=OrderStatus.SHIPPED)
         before = (Case.objects.count(), Message.objects.count())
         with pytest.raises(MessageRefused) as refused:
-            services.case_open_by_seller(
+            services.message_send(
                 sender=seller_owner,
                 order=order,
                 draft=services.Draft(
@@ -506,6 +506,6 @@ class TestPages:
 
     def test_member_of_another_seller_cannot_use_the_service(self, seller, other_seller):
         with pytest.raises(PermissionError):
-            services.case_open_by_seller(
+            services.message_send(
                 sender=seller_user(other_seller), order=_order(seller), draft=_draft()
             )

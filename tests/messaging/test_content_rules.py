@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.refusals import Refusal
 from messaging.content_rules import (
     DEFAULT_MARKETING_PHRASES,
     KIND_EMOJI,
@@ -19,7 +20,7 @@ from messaging.content_rules import (
     content_violations,
     refuse_content,
 )
-from messaging.policy import Refusal
+from messaging.sanitize import html_sanitize
 
 BUYER_ALIAS = "abc123def456@m.alphadiscounters.com"
 SELLER_ALIAS = "zyx987wvu654@m.alphadiscounters.com"
@@ -489,3 +490,105 @@ def test_r12_property_any_html_is_scanned_and_offsets_stay_inside_it(html):
     for violation in content_violations(text=html, html=html):
         assert 0 <= violation.start <= violation.end <= len(html)
         assert "R12" in violation.message
+
+
+# --- emojis: what R12 keeps as ordinary text ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#", "*", "0", "7", "Call #1 or press * then 0",
+        "©", "®", "™", "Acme ©2024 Acme® Widget™",
+        "©\ufe0e", "™\ufe0e",  # VS15 asks for the text form
+        "#\ufe0f", "5\ufe0f",  # VS16 without the keycap mark is no keycap
+        "‼", "⁉", "ℹ", "↔", "↕", "↖", "↩", "↪", "⤴", "⤵", "Ⓜ", "▪", "▫", "▶", "◀", "◻", "◼",
+        ":) :-) ;) ;-) :D :-D :P :( :'( XD ^_^ <3 o_O",
+        "a\ufe0f", "★\ufe0f",  # VS16 after a character with no emoji form changes nothing
+    ],
+)  # fmt: skip
+def test_r12_symbols_digits_and_text_smileys_are_ordinary_text(text):
+    assert content_violations(text=text, marketing_phrases=()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "excerpt"),
+    [
+        ("Press 1\u20e3", "1\u20e3"),  # a keycap without VS16 is still a keycap
+        ("Press *\ufe0f\u20e3", "*\ufe0f\u20e3"),
+        ("Acme®\ufe0f", "®\ufe0f"),
+        ("Wow‼\ufe0f", "‼\ufe0f"),
+        ("Swap ↔\ufe0f", "↔\ufe0f"),
+        ("Play ▶\ufe0f", "▶\ufe0f"),
+        ("Fly ✈ today", "✈"),
+        ("Careful ⚠ hot", "⚠"),
+        ("Done ✔", "✔"),
+        ("Type 🅰", "🅰"),
+        ("Time ⌚\ufe0f now", "⌚\ufe0f"),  # a redundant VS16 is part of the excerpt
+        ("Fire ❤\ufe0f\u200d🔥", "❤\ufe0f\u200d🔥"),
+        ("Melting 🫠", "🫠"),
+    ],
+)
+def test_r12_emoji_forms_of_text_symbols_and_pictographs_are_emojis(text, excerpt):
+    [violation] = content_violations(text=text, marketing_phrases=())
+    assert (violation.kind, violation.excerpt) == (KIND_EMOJI, excerpt)
+    assert text[violation.start : violation.end] == excerpt
+
+
+def test_r12_adjacent_emojis_are_separate_problems():
+    violations = content_violations(text="😀😀 🇩🇪🇯🇵")
+    assert [v.excerpt for v in violations] == ["😀", "😀", "🇩🇪", "🇯🇵"]
+
+
+# --- HTML: the sanitizer's tag lists --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<embed src="https://x.example/a.swf">Visit shop.example.com',  # void: hides nothing
+        "<p>Hi <frame>visit shop.example.com</p>",
+        "<head><title>Order</title>Visit shop.example.com",  # an unclosed <head> ends at text
+        "<html><head></head><body>Visit shop.example.com</body></html>",
+    ],
+)
+def test_r12_text_after_void_or_head_elements_is_judged(html):
+    assert kinds(content_violations(text="", html=html)) == [KIND_LINK]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<select><option>shop.example.com</option></select>",
+        "<svg><text>shop.example.com 😀</text></svg>",
+        "<object data='x.swf'>shop.example.com</object>",
+        "<textarea>shop.example.com</textarea>",
+        "<template><p>shop.example.com</p></template>",
+        "<head><title>shop.example.com</title><style>p { color: red }</style></head>",
+    ],
+)
+def test_r12_text_the_sanitizer_drops_is_not_judged(html):
+    assert content_violations(text="", html=html) == []
+    assert "shop.example.com" not in html_sanitize(html)
+
+
+def test_r12_links_inside_dropped_elements_are_still_judged():
+    html = '<template><a href="https://x.io">x</a></template>'
+    assert kinds(content_violations(text="", html=html)) == [KIND_LINK]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>Order from amazon.</p><p>de</p>",
+        "<td>Order from amazon.</td><td>de</td>",
+        "<nav>Order from amazon.</nav><main>de</main>",
+        "<caption>Order from amazon.</caption>de",
+        "Order from amazon.<br>de",
+        'Order from amazon.<img src="https://c.example/a.png" alt="A">de',
+    ],
+)
+def test_r12_block_and_cell_elements_separate_words(html):
+    assert content_violations(text="", html=html) == []
+    inline = "<p>Order from amazon.<b>de</b></p>"
+    assert kinds(content_violations(text="", html=inline)) == [KIND_LINK]

@@ -20,8 +20,8 @@ HOSTILE = (
 @pytest.fixture
 def hostile_message(seller, buyer):
     order = OrderFactory(seller=seller, buyer=buyer)
-    return services.case_open_by_buyer(
-        buyer=buyer,
+    return services.message_send(
+        sender=buyer,
         seller=seller,
         order=order,
         draft=services.Draft(
@@ -59,8 +59,8 @@ def test_r14_both_case_pages_show_only_the_sanitized_html(
 
 def test_r14_a_text_message_is_escaped_not_rendered(seller, buyer, seller_client):
     order = OrderFactory(seller=seller, buyer=buyer)
-    message = services.case_open_by_buyer(
-        buyer=buyer,
+    message = services.message_send(
+        sender=buyer,
         seller=seller,
         order=order,
         draft=services.Draft(subject="Hi", body_text="<b>not html</b>", contact_reason="other"),

@@ -11,7 +11,13 @@ from messaging.sanitize import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_PROTOCOLS,
     ALLOWED_TAGS,
+    BLOCK_TAGS,
+    CELL_TAGS,
+    DROPPED_WITH_CONTENT,
+    HIDDEN_CONTENT_TAGS,
     LINK_REL,
+    LINK_TAGS,
+    VOID_TAGS,
     html_sanitize,
     html_to_text,
 )
@@ -247,3 +253,50 @@ def test_r14_text_body_of_sanitized_html():
     html = '<h1>Refund</h1><p onclick="x">Sent <img src="https://e.com/i.png" alt="[logo]"></p>'
     assert html_to_text(html_sanitize(html)) == "Refund\n\nSent [logo]"
     assert html_to_text("") == ""
+
+
+def test_r14_text_body_void_elements_hide_nothing():
+    # <embed> and <frame> are dropped, but have no content and no end tag to wait for.
+    assert html_to_text('<p>Hello <embed src="x.swf">there <frame>friend</p>') == (
+        "Hello there friend"
+    )
+
+
+def test_r14_text_body_of_a_whole_document_and_an_unclosed_head():
+    html = (
+        "<html><head><meta charset='utf-8'><title>Order 123</title><style>p{}</style></head>"
+        "<body><p>Your order shipped.</p></body></html>"
+    )
+    assert html_to_text(html) == "Your order shipped."
+    # As in a browser (and the sanitizer), text ends an unclosed <head>: it is shown.
+    html = "<head><title>Order 123</title>Your order shipped."
+    assert html_to_text(html) == "Your order shipped."
+    assert html_sanitize(html) == "Your order shipped."
+
+
+def test_r14_text_body_skips_what_the_sanitizer_drops_with_its_content():
+    html = "<p>a</p><select><option>b</option></select><svg><text>c</text></svg><p>d</p>"
+    assert html_to_text(html) == "a\n\nd"
+    assert html_to_text(html_sanitize(html)) == "a\n\nd"
+
+
+def test_r14_text_body_breaks_lines_at_every_block_element():
+    html = "<nav>a</nav><main>b</main><section>c</section><aside>d</aside><form>e</form>"
+    assert html_to_text(html) == "a\nb\nc\nd\ne"
+    assert html_to_text("<table><tr><td>a</td><td>b</td></tr></table>") == "a\tb"
+
+
+# --- the tag vocabulary -------------------------------------------------------------------
+
+
+def test_r14_hidden_content_tags_are_dropped_tags_that_have_content():
+    assert HIDDEN_CONTENT_TAGS <= DROPPED_WITH_CONTENT
+    assert not HIDDEN_CONTENT_TAGS & VOID_TAGS
+    assert "head" not in HIDDEN_CONTENT_TAGS
+    assert {"script", "style", "title", "template", "textarea", "svg"} <= HIDDEN_CONTENT_TAGS
+
+
+def test_r14_every_allowed_block_tag_is_known_as_a_block():
+    inline = {"b", "strong", "i", "em", "u", "span", "code", "a", "img", "br"}
+    assert ALLOWED_TAGS - inline <= BLOCK_TAGS | CELL_TAGS
+    assert ALLOWED_TAGS.intersection(LINK_TAGS) == {"a"}

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus
+from cases.services import case_change_state_by_seller
 from messaging import services
 from messaging.attachments import IncomingAttachment
 from messaging.models import Message, MessageReport, ResponseState
@@ -82,10 +83,10 @@ class TestInbox:
         services.message_report(
             message=cases["reported"].messages.get(), reporter=seller_owner, reason="spam"
         )
-        services.seller_case_change_state(
+        case_change_state_by_seller(
             case=cases["resolved"], actor=seller_owner, to_status=CaseStatus.RESOLVED
         )
-        services.seller_case_change_state(
+        case_change_state_by_seller(
             case=cases["closed"], actor=seller_owner, to_status=CaseStatus.CLOSED
         )
         ids = _case_ids(seller_client.get(INBOX, {"filter": filter_key}))
@@ -161,7 +162,7 @@ def test_case_page_query_count_does_not_grow_with_messages(
 ):
     case = buyer_opens_case(seller=seller).case
     for index in range(messages - 1):
-        services.message_reply_by_seller(
+        services.message_send(
             sender=seller_owner,
             case=case,
             draft=services.Draft(
@@ -240,7 +241,7 @@ class TestCasePage:
         self, seller, seller_owner, seller_client
     ):
         case = buyer_opens_case(seller=seller).case
-        services.seller_case_change_state(
+        case_change_state_by_seller(
             case=case, actor=seller_owner, to_status=CaseStatus.CLOSED
         )
         text = seller_client.get(reverse("messaging:case_detail", args=[case.pk])).text

@@ -5,9 +5,10 @@ from django.utils import timezone
 
 from cases.models import CaseStatus, CaseTransition
 from cases.policy import CASE_CLOSED_MSG
+from cases.services import case_change_state_by_seller
+from core.refusals import MessageRefused
 from messaging import services
 from messaging.models import Message, MessageReport, ResponseState
-from messaging.policy import MessageRefused
 from tests.factories import BuyerFactory, ProductFactory, SellerAccountFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
 
@@ -146,7 +147,7 @@ def test_r16_buyer_reports_a_seller_message_but_not_their_own(opened):
 
 def test_buyer_message_on_a_resolved_case_reopens_it(opened):
     case, member = opened
-    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.RESOLVED)
+    case_change_state_by_seller(case=case, actor=member, to_status=CaseStatus.RESOLVED)
     buyer_replies(case, "It is still broken")
     case.refresh_from_db()
     assert case.status == CaseStatus.OPENED
@@ -161,9 +162,9 @@ def test_buyer_message_on_a_resolved_case_reopens_it(opened):
 
 def test_every_transition_is_recorded_with_who_made_it(opened):
     case, member = opened
-    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.RESOLVED)
-    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.OPENED)
-    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.CLOSED)
+    case_change_state_by_seller(case=case, actor=member, to_status=CaseStatus.RESOLVED)
+    case_change_state_by_seller(case=case, actor=member, to_status=CaseStatus.OPENED)
+    case_change_state_by_seller(case=case, actor=member, to_status=CaseStatus.CLOSED)
     rows = list(case.transitions.values_list("from_status", "to_status", "actor"))
     assert rows == [
         ("", "opened", case.buyer_id),
@@ -176,7 +177,7 @@ def test_every_transition_is_recorded_with_who_made_it(opened):
 @pytest.mark.parametrize("who", ["buyer", "seller"])
 def test_r9_closed_case_takes_no_message_and_stores_nothing(opened, who):
     case, member = opened
-    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.CLOSED)
+    case_change_state_by_seller(case=case, actor=member, to_status=CaseStatus.CLOSED)
     before = Message.objects.count()
     write = (
         (lambda: buyer_replies(case, "Hello?"))
@@ -192,9 +193,9 @@ def test_r9_closed_case_takes_no_message_and_stores_nothing(opened, who):
 
 def test_r9_closed_case_cannot_be_reopened(opened):
     case, member = opened
-    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.CLOSED)
+    case_change_state_by_seller(case=case, actor=member, to_status=CaseStatus.CLOSED)
     with pytest.raises(MessageRefused) as refused:
-        services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.OPENED)
+        case_change_state_by_seller(case=case, actor=member, to_status=CaseStatus.OPENED)
     assert refused.value.refusal.rule == "R9"
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
@@ -221,7 +222,7 @@ def test_case_summary_keeps_the_latest_message(opened):
 
 def test_closing_a_case_takes_it_out_of_response_needed(opened):
     case, member = opened
-    services.seller_case_change_state(case=case, actor=member, to_status=CaseStatus.CLOSED)
+    case_change_state_by_seller(case=case, actor=member, to_status=CaseStatus.CLOSED)
     case.refresh_from_db()
     assert not case.needs_response
     assert case.messages.get().response_state == ResponseState.NEEDED
@@ -231,8 +232,8 @@ def test_r24_question_about_another_sellers_product_is_refused_and_nothing_store
     seller = SellerAccountFactory()
     alien = ProductFactory()
     with pytest.raises(PermissionError):
-        services.case_open_by_buyer(
-            buyer=BuyerFactory(),
+        services.message_send(
+            sender=BuyerFactory(),
             seller=seller,
             order=None,
             product=alien,

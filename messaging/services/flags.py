@@ -1,29 +1,16 @@
-"""What sellers and buyers do with received messages: No Response Needed (R15), Report
-Message (R16), case state changes, blocked-message notices (R4)."""
+"""The flags a party puts on a message it received: No Response Needed (R15) and Report
+Message (R16)."""
 
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import SellerAccount, User
-from accounts.selectors import membership_for_user
-from cases.models import Case
-from cases.services import case_transition
-from messaging.models import (
-    BlockedMessageNotice,
-    Direction,
-    Message,
-    MessageReport,
-    Outcome,
-    ResponseState,
-)
-from messaging.policy import MessageRefused, Refusal
-from messaging.services.storage import (
-    NOT_A_PARTY_MSG,
-    case_summary_refresh,
-    require_seller_member,
-)
+from accounts.models import User
+from accounts.selectors import membership_for_user, require_seller_member
+from cases.services import case_summaries_refresh
+from core.refusals import MessageRefused, NotAParty, Refusal
+from messaging.models import Direction, Message, MessageReport, Outcome, ResponseState
 
 NOTHING_TO_UNDO_MSG = "This message is not marked “No Response Needed”."
 ONLY_BUYER_MESSAGES_MSG = "Only buyer messages can be marked “No Response Needed”."
@@ -61,7 +48,7 @@ def message_mark_no_response_needed(*, message: Message, actor: User) -> Message
         message.save(
             update_fields=["response_state", "no_response_needed_at", "no_response_needed_by"]
         )
-        case_summary_refresh(message.case)
+        case_summaries_refresh([message.case_id])
     return message
 
 
@@ -85,7 +72,7 @@ def message_undo_no_response_needed(*, message: Message, actor: User) -> Message
             "no_response_needed_by",
         ]
     )
-    case_summary_refresh(message.case)
+    case_summaries_refresh([message.case_id])
     return message
 
 
@@ -100,7 +87,7 @@ def message_report(
     reporter_is_seller = membership is not None and membership.seller_id == message.seller_id
     reporter_is_buyer = case.buyer_id == reporter.pk
     if not (reporter_is_seller or reporter_is_buyer):
-        raise PermissionError(NOT_A_PARTY_MSG)
+        raise NotAParty()
     received = (
         message.direction == Direction.BUYER_TO_SELLER
         if reporter_is_seller
@@ -115,40 +102,5 @@ def message_report(
     )
     if message.direction == Direction.BUYER_TO_SELLER:
         Message.objects.filter(pk=message.pk).update(response_state=ResponseState.REPORTED)
-        case_summary_refresh(case)
+        case_summaries_refresh([case.pk])
     return report
-
-
-def seller_case_change_state(*, case: Case, actor: User, to_status: str) -> Case:
-    """Resolve, Close or Reopen from the web inbox (never by email)."""
-    require_seller_member(actor, case.seller_id)
-    with transaction.atomic():
-        case = case_transition(case=case, to_status=to_status, actor=actor, cause="seller")
-        case_summary_refresh(case)
-    return case
-
-
-NOTICE_NOT_YOURS_MSG = "This notice belongs to another seller account."
-
-
-@transaction.atomic
-def blocked_notice_dismiss(*, notice: BlockedMessageNotice, actor: User) -> BlockedMessageNotice:
-    """R4: a member of the seller account puts away an inbox "not delivered" notice.
-
-    The blocked message itself stays on its case with its outcome (R25); dismissing twice keeps
-    the first time.
-    """
-    require_seller_member(actor, notice.seller_id, refusal=NOTICE_NOT_YOURS_MSG)
-    BlockedMessageNotice.objects.filter(pk=notice.pk, dismissed_at__isnull=True).update(
-        dismissed_at=timezone.now()
-    )
-    notice.refresh_from_db(fields=["dismissed_at"])
-    return notice
-
-
-def blocked_notices_dismiss_all(*, seller: SellerAccount, actor: User) -> int:
-    """R4: put away every open "not delivered" notice of the seller at once; returns how many."""
-    require_seller_member(actor, seller.pk, refusal=NOTICE_NOT_YOURS_MSG)
-    return BlockedMessageNotice.objects.filter(seller=seller, dismissed_at__isnull=True).update(
-        dismissed_at=timezone.now()
-    )
