@@ -1,13 +1,26 @@
 from django import forms
+from django.conf import settings
+from django.utils.functional import lazy
 
 from accounts.models import SellerAccount
-from messaging.attachments import IncomingAttachment
+from messaging.attachments import CONTENT_TYPES, IncomingAttachment, format_size
 from messaging.models import BuyerContactReason, ReportReason
 from messaging.selectors import DEFAULT_INBOX_FILTER, INBOX_FILTERS
 from orders.models import Order, Product
 
+# Templates read these from the bound field (`form.subject.field.max_length`), never a number.
 BODY_MAX_LENGTH = 8000
 SUBJECT_MAX_LENGTH = 200
+REPORT_DETAILS_MAX_LENGTH = 2000
+
+
+def attachments_help_text() -> str:
+    """R13 as every form with attachments states it, from the settings and the allowed types:
+    "Up to 10 files, 7 MB each: .txt, .pdf, …"."""
+    return (
+        f"Up to {settings.MESSAGING_ATTACHMENTS_PER_MESSAGE} files, "
+        f"{format_size(settings.MESSAGING_ATTACHMENT_MAX_BYTES)} each: " + ", ".join(CONTENT_TYPES)
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,6 +40,19 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+class AttachmentsField(MultipleFileField):
+    """The "Attachments" input of every message form, with the R13 help text.
+
+    The help text is computed when the form is shown, so it follows the settings (and
+    override_settings in tests) instead of freezing them at import time.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "Attachments")
+        kwargs.setdefault("help_text", lazy(attachments_help_text, str)())
+        super().__init__(*args, **kwargs)
+
+
 def incoming_attachments(files) -> list[IncomingAttachment]:
     """Uploaded files as the services take them (content is checked there, R13)."""
     return [IncomingAttachment(name=f.name, content=f.read()) for f in files or []]
@@ -43,10 +69,7 @@ class MessageBodyField(forms.CharField):
 
 class ReplyForm(forms.Form):
     body = MessageBodyField(label="Reply")
-    attachments = MultipleFileField(
-        label="Attachments",
-        help_text="Up to 7 MB each: .txt, .pdf, .doc, .docx, .jpg, .gif, .tiff, .bmp, .png",
-    )
+    attachments = AttachmentsField()
 
 
 class ReportForm(forms.Form):
@@ -58,7 +81,7 @@ class ReportForm(forms.Form):
     details = forms.CharField(
         label="Details (optional)",
         required=False,
-        max_length=2000,
+        max_length=REPORT_DETAILS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
@@ -112,10 +135,7 @@ class ContactSellerForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     body = MessageBodyField(label="Message")
-    attachments = MultipleFileField(
-        label="Attachments",
-        help_text="Up to 7 MB each: .txt, .pdf, .doc, .docx, .jpg, .gif, .tiff, .bmp, .png",
-    )
+    attachments = AttachmentsField()
 
     def __init__(self, *args, order: Order, **kwargs):
         self.order = order
@@ -171,10 +191,7 @@ class ContactBuyerForm(forms.Form):
         help_text="The order ID is added automatically.",
     )
     body = MessageBodyField(label="Message")
-    attachments = MultipleFileField(
-        label="Attachments",
-        help_text="Up to 7 MB each: .txt, .pdf, .doc, .docx, .jpg, .gif, .tiff, .bmp, .png",
-    )
+    attachments = AttachmentsField()
 
     def __init__(self, *args, reasons, **kwargs):
         super().__init__(*args, **kwargs)

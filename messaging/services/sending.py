@@ -27,7 +27,7 @@ from cases.services import (
     case_summary_refresh,
     case_transition,
 )
-from core.refusals import MessageRefused, NotAParty
+from core.refusals import MessageRefused, NotAParty, Refusal
 from messaging import policy, selectors
 from messaging.attachments import CheckedAttachment, IncomingAttachment, attachments_check
 from messaging.models import (
@@ -97,21 +97,20 @@ def _route(
     order row is locked so two sends cannot both pass a once-only rule (R17) or the R8 limit."""
     membership = membership_for_user(user=sender) if sender is not None else None
 
-    def is_member(seller_id: int) -> bool:
-        # No sender: a system message on behalf of the seller (a periodic task).
-        return sender is None or (membership is not None and membership.seller_id == seller_id)
+    def from_seller(seller_id: int, buyer_id: int) -> bool:
+        """Which side the sender writes from; no sender is the system on behalf of the seller
+        (a periodic task)."""
+        if sender is None or (membership is not None and membership.seller_id == seller_id):
+            return True
+        if sender.pk == buyer_id:
+            return False
+        raise NotAParty()
 
     if case is not None:
         cases = Case.objects.select_related("relationship", "seller", "order")
         case = (cases.select_for_update(of=("self",)) if lock else cases).get(pk=case.pk)
-        if is_member(case.seller_id):
-            from_seller = True
-        elif sender is not None and case.buyer_id == sender.pk:
-            from_seller = False
-        else:
-            raise NotAParty()
         return _Route(
-            from_seller=from_seller,
+            from_seller=from_seller(case.seller_id, case.buyer_id),
             seller=case.seller,
             buyer_id=case.buyer_id,
             case=case,
@@ -122,18 +121,12 @@ def _route(
     if order is not None:
         orders = Order.objects.select_related("relationship", "seller")
         order = (orders.select_for_update(of=("self",)) if lock else orders).get(pk=order.pk)
-        if is_member(order.seller_id):
-            from_seller = True
-        elif sender is not None and order.buyer_id == sender.pk:
-            from_seller = False
-        else:
-            raise NotAParty()
-        if seller is not None and seller.pk != order.seller_id:
-            raise NotAParty()
-        if product is not None and product.seller_id != order.seller_id:
+        if (seller is not None and seller.pk != order.seller_id) or (
+            product is not None and product.seller_id != order.seller_id
+        ):
             raise NotAParty()
         return _Route(
-            from_seller=from_seller,
+            from_seller=from_seller(order.seller_id, order.buyer_id),
             seller=order.seller,
             buyer_id=order.buyer_id,
             order=order,
@@ -177,7 +170,7 @@ def _facts(
         reason=reason, subject=draft.subject, by_email=channel == Channel.EMAIL
     )
     subject = _final_subject(route, draft, critical=critical, channel=channel)
-    common = {
+    common: dict[str, Any] = {
         "channel": channel,
         "now": now,
         "subject": subject,
@@ -188,6 +181,7 @@ def _facts(
         "case_status": case.status if case is not None else None,
     }
     if not route.from_seller:
+        assert sender is not None  # a message without a sender is the seller's (_route)
         relationship = route.relationship
         return policy.SendFacts(
             from_seller=False,
@@ -369,7 +363,7 @@ def _message_create(
     facts: policy.SendFacts,
     channel: str,
     at: datetime,
-    blocked: policy.Refusal | None,
+    blocked: Refusal | None,
     email_message_id: str | None,
 ) -> Message:
     # R14: HTML is sanitized here, the one way into the database, so pages may show it as is;

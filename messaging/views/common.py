@@ -4,9 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from accounts.http import AuthenticatedRequest
 from core.refusals import MessageRefused
 from messaging import policy, services
 from messaging.forms import ReportForm, incoming_attachments
@@ -31,7 +32,7 @@ def draft_from_form(form: forms.Form, **fixed: Any) -> Draft:
 
 
 def report_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     message: Message,
     *,
     viewer: str,
@@ -57,7 +58,7 @@ def report_page(
     return render(request, "messaging/message_report.html", context)
 
 
-def live_check(request: HttpRequest, **destination: Any) -> HttpResponse:
+def live_check(request: AuthenticatedRequest, **destination: Any) -> HttpResponse:
     """What the send funnel would say of the draft being typed, storing nothing (htmx, while
     typing): Contact Buyer (`order=`) and the seller's reply box (`case=`) both show it."""
     draft = Draft(
@@ -69,7 +70,7 @@ def live_check(request: HttpRequest, **destination: Any) -> HttpResponse:
     refusal = None if isinstance(verdict, policy.Delivered) else verdict.refusal
     return render(
         request,
-        "messaging/contact_buyer.html#compliance",
+        "components/live_check.html",
         {
             "refusal": refusal,
             "blocked": isinstance(verdict, policy.Blocked),

@@ -34,42 +34,44 @@ def kinds(violations: list[ContentViolation]) -> list[str]:
 # --- allowed look-alikes --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Your total is $19.99.",
-        "Der Preis beträgt 19,99 €.",
-        "We deliver between 10:30 and 12:00.",
-        "Item #2 is back in stock.",
-        "Thanks :) Sorry :-( ;) :D <3",
-        "Your order 123-1234567-1234567 has shipped.",
-        f"Write to {BUYER_ALIAS} any time.",
-        f"Write to {BUYER_ALIAS}.Thanks",
-        f"Reply to {SELLER_ALIAS.upper()} please.",
-        "A 3.5mm jack, firmware v2.0 and v1.2.3.",
-        "Some items, e.g. cables, i.e. accessories, ship from the U.S. today.",
-        "Fragrance No. 5 and No.5 are the same.",
-        "Dear Mr.Smith, Ph.D. at 9 a.m.",
-        "Wait... what?",
-        "Thanks.See you soon.",
-        "Your order is packed.It ships tomorrow.",
-        "Hi.My name is Anna.",
-        "Acme© Widgets® Pro™ (# * 0 1 2 3 4 5 6 7 8 9)",
-        "日本語のテキスト、「こんにちは」。ありがとうございます。",
-        "Café, naïve, Straße, Ærø, Łódź",
-        "Prices: € 5, £ 4, ¥ 600, ₹ 400",
-        "x ≤ y ≥ z ± 1 × 2 ÷ 3 ≠ ∞ √ ∑",
-        "Turn left → then right ← or both ↔ ↩",
-        "• first bullet\n• second bullet",
-        "Rated ★★★★☆ ✓ done ♡",
-        "Diameter ⌀ 30 cm, ① ② ③, 🄰 🅐",
-        "Please see the attached invoice.pdf and photo.jpg.",
-        "One line\nanother line\n\nnew paragraph\r\n\r\nand another",
-        "नमस्ते क्\u200dष",  # a ZWJ inside Indic text is not an emoji sequence
-        "Thanks for your order! Let us know if the size fits.",
-        "Use the code printed on the box to register your warranty.",
-    ],
-)
+# The R12 corpus: the funnel tests (test_send_funnel.py) check the live check agrees with Send
+# on every entry.
+ALLOWED_TEXTS = [
+    "Your total is $19.99.",
+    "Der Preis beträgt 19,99 €.",
+    "We deliver between 10:30 and 12:00.",
+    "Item #2 is back in stock.",
+    "Thanks :) Sorry :-( ;) :D <3",
+    "Your order 123-1234567-1234567 has shipped.",
+    f"Write to {BUYER_ALIAS} any time.",
+    f"Write to {BUYER_ALIAS}.Thanks",
+    f"Reply to {SELLER_ALIAS.upper()} please.",
+    "A 3.5mm jack, firmware v2.0 and v1.2.3.",
+    "Some items, e.g. cables, i.e. accessories, ship from the U.S. today.",
+    "Fragrance No. 5 and No.5 are the same.",
+    "Dear Mr.Smith, Ph.D. at 9 a.m.",
+    "Wait... what?",
+    "Thanks.See you soon.",
+    "Your order is packed.It ships tomorrow.",
+    "Hi.My name is Anna.",
+    "Acme© Widgets® Pro™ (# * 0 1 2 3 4 5 6 7 8 9)",
+    "日本語のテキスト、「こんにちは」。ありがとうございます。",
+    "Café, naïve, Straße, Ærø, Łódź",
+    "Prices: € 5, £ 4, ¥ 600, ₹ 400",
+    "x ≤ y ≥ z ± 1 × 2 ÷ 3 ≠ ∞ √ ∑",
+    "Turn left → then right ← or both ↔ ↩",
+    "• first bullet\n• second bullet",
+    "Rated ★★★★☆ ✓ done ♡",
+    "Diameter ⌀ 30 cm, ① ② ③, 🄰 🅐",
+    "Please see the attached invoice.pdf and photo.jpg.",
+    "One line\nanother line\n\nnew paragraph\r\n\r\nand another",
+    "नमस्ते क्\u200dष",  # a ZWJ inside Indic text is not an emoji sequence
+    "Thanks for your order! Let us know if the size fits.",
+    "Use the code printed on the box to register your warranty.",
+]
+
+
+@pytest.mark.parametrize("text", ALLOWED_TEXTS)
 def test_r12_allowed_look_alikes_are_not_flagged(text):
     assert content_violations(text=text, allowed_addresses=ALIASES) == []
     assert refuse_content(text=text, allowed_addresses=ALIASES) is None
@@ -98,49 +100,49 @@ def test_r12_allowed_html_is_not_flagged(html):
 # --- refused forms --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("text", "kind", "excerpt"),
-    [
-        ("Visit shop.example.com for more.", KIND_LINK, "shop.example.com"),
-        ("See https://x.io.", KIND_LINK, "https://x.io"),
-        ("See HTTP://Example.com/a?b=1, thanks", KIND_LINK, "HTTP://Example.com/a?b=1"),
-        ("Files at ftp://files.example.net", KIND_LINK, "ftp://files.example.net"),
-        ("Go to www.example.com!", KIND_LINK, "www.example.com"),
-        ("Our site example.co.uk is new", KIND_LINK, "example.co.uk"),
-        ("Also on amazon.de/path/to/item.", KIND_LINK, "amazon.de/path/to/item"),
-        ("Try bücher.de", KIND_LINK, "bücher.de"),
-        ("Wait...example.com", KIND_LINK, "example.com"),
-        ("Visit Shop.Com today", KIND_LINK, "Shop.Com"),
-        ("Write to someone@example.com please", KIND_LINK, "someone@example.com"),
-        ("Mail bob@gmail.com.Thanks", KIND_LINK, "bob@gmail.com"),
-        (f"Write to {BUYER_ALIAS}.evil.com", KIND_LINK, "evil.com"),
-        ("Other buyer: qwe123rty456@m.alphadiscounters.com", KIND_LINK, None),
-        ("Family 👨\u200d👩\u200d👧 time", KIND_EMOJI, "👨\u200d👩\u200d👧"),
-        ("Made in 🇩🇪", KIND_EMOJI, "🇩🇪"),
-        ("Step 1\ufe0f\u20e3 first", KIND_EMOJI, "1\ufe0f\u20e3"),
-        ("Press #\ufe0f\u20e3", KIND_EMOJI, "#\ufe0f\u20e3"),
-        ("Hello 😀", KIND_EMOJI, "😀"),
-        ("We ❤\ufe0f you", KIND_EMOJI, "❤\ufe0f"),
-        ("We ❤ you", KIND_EMOJI, "❤"),
-        ("Acme™\ufe0f", KIND_EMOJI, "™\ufe0f"),
-        ("Acme©\ufe0f", KIND_EMOJI, "©\ufe0f"),
-        ("Thumbs 👍🏽 up", KIND_EMOJI, "👍🏽"),
-        ("Pride 🏳\ufe0f\u200d🌈", KIND_EMOJI, "🏳\ufe0f\u200d🌈"),
-        ("Star ⭐ and watch ⌚ and alarm ⏰", KIND_EMOJI, "⭐"),
-        ("Checked ✅", KIND_EMOJI, "✅"),
-        ("Smile ☺", KIND_EMOJI, "☺"),
-        ("Congrats ㊗", KIND_EMOJI, "㊗"),
-        ("Hello\r\n\r\n\r\nWorld", KIND_LINE_BREAKS, "\r\n\r\n\r\n"),
-        ("Hello\n\n\nWorld", KIND_LINE_BREAKS, "\n\n\n"),
-        ("Hello\n\r\n\nWorld", KIND_LINE_BREAKS, "\n\r\n\n"),
-        ("Hello\r\r\rWorld", KIND_LINE_BREAKS, "\r\r\r"),
-        ("Hello\n  \n\t\nWorld", KIND_LINE_BREAKS, "\n  \n\t\n"),
-        ("Hello\n\n\n\n\nWorld", KIND_LINE_BREAKS, "\n\n\n\n\n"),
-        ("Use code SAVE10 for 10% off", KIND_MARKETING, "Use code"),
-        ("Get a FREE GIFT today", KIND_MARKETING, "FREE GIFT"),
-        ("This limited-time  offer", KIND_MARKETING, "limited-time  offer"),
-    ],
-)
+REFUSED_TEXTS = [
+    ("Visit shop.example.com for more.", KIND_LINK, "shop.example.com"),
+    ("See https://x.io.", KIND_LINK, "https://x.io"),
+    ("See HTTP://Example.com/a?b=1, thanks", KIND_LINK, "HTTP://Example.com/a?b=1"),
+    ("Files at ftp://files.example.net", KIND_LINK, "ftp://files.example.net"),
+    ("Go to www.example.com!", KIND_LINK, "www.example.com"),
+    ("Our site example.co.uk is new", KIND_LINK, "example.co.uk"),
+    ("Also on amazon.de/path/to/item.", KIND_LINK, "amazon.de/path/to/item"),
+    ("Try bücher.de", KIND_LINK, "bücher.de"),
+    ("Wait...example.com", KIND_LINK, "example.com"),
+    ("Visit Shop.Com today", KIND_LINK, "Shop.Com"),
+    ("Write to someone@example.com please", KIND_LINK, "someone@example.com"),
+    ("Mail bob@gmail.com.Thanks", KIND_LINK, "bob@gmail.com"),
+    (f"Write to {BUYER_ALIAS}.evil.com", KIND_LINK, "evil.com"),
+    ("Other buyer: qwe123rty456@m.alphadiscounters.com", KIND_LINK, None),
+    ("Family 👨\u200d👩\u200d👧 time", KIND_EMOJI, "👨\u200d👩\u200d👧"),
+    ("Made in 🇩🇪", KIND_EMOJI, "🇩🇪"),
+    ("Step 1\ufe0f\u20e3 first", KIND_EMOJI, "1\ufe0f\u20e3"),
+    ("Press #\ufe0f\u20e3", KIND_EMOJI, "#\ufe0f\u20e3"),
+    ("Hello 😀", KIND_EMOJI, "😀"),
+    ("We ❤\ufe0f you", KIND_EMOJI, "❤\ufe0f"),
+    ("We ❤ you", KIND_EMOJI, "❤"),
+    ("Acme™\ufe0f", KIND_EMOJI, "™\ufe0f"),
+    ("Acme©\ufe0f", KIND_EMOJI, "©\ufe0f"),
+    ("Thumbs 👍🏽 up", KIND_EMOJI, "👍🏽"),
+    ("Pride 🏳\ufe0f\u200d🌈", KIND_EMOJI, "🏳\ufe0f\u200d🌈"),
+    ("Star ⭐ and watch ⌚ and alarm ⏰", KIND_EMOJI, "⭐"),
+    ("Checked ✅", KIND_EMOJI, "✅"),
+    ("Smile ☺", KIND_EMOJI, "☺"),
+    ("Congrats ㊗", KIND_EMOJI, "㊗"),
+    ("Hello\r\n\r\n\r\nWorld", KIND_LINE_BREAKS, "\r\n\r\n\r\n"),
+    ("Hello\n\n\nWorld", KIND_LINE_BREAKS, "\n\n\n"),
+    ("Hello\n\r\n\nWorld", KIND_LINE_BREAKS, "\n\r\n\n"),
+    ("Hello\r\r\rWorld", KIND_LINE_BREAKS, "\r\r\r"),
+    ("Hello\n  \n\t\nWorld", KIND_LINE_BREAKS, "\n  \n\t\n"),
+    ("Hello\n\n\n\n\nWorld", KIND_LINE_BREAKS, "\n\n\n\n\n"),
+    ("Use code SAVE10 for 10% off", KIND_MARKETING, "Use code"),
+    ("Get a FREE GIFT today", KIND_MARKETING, "FREE GIFT"),
+    ("This limited-time  offer", KIND_MARKETING, "limited-time  offer"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "excerpt"), REFUSED_TEXTS)
 def test_r12_refused_forms_in_text(text, kind, excerpt):
     violations = content_violations(text=text, allowed_addresses=ALIASES)
     assert violations, text
