@@ -30,9 +30,15 @@ test: setup
 	bash scripts/ensure-browser.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Python style, the app layers (pyproject.toml [tool.importlinter]), types, and the templates:
+# djLint, then no inline code that the Content Security Policy would block.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint templates --lint
+	$(PY) scripts/check_templates_csp.py templates
 
 format: setup
 	$(VENV)/bin/ruff check --fix .

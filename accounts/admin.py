@@ -2,6 +2,7 @@
 records it (R2's opted_out_at, R18's accepting_changed_at), and relationships (R1) are read-only.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
@@ -53,19 +54,21 @@ class SellerAccountAdmin(admin.ModelAdmin):
     readonly_fields = ["accepting_changed_at"]
     inlines = [SellerMembershipInline]
 
-    def save_model(self, request: HttpRequest, obj: SellerAccount, form, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: SellerAccount, form: forms.ModelForm, change: bool
+    ) -> None:
         """R18: the accepting flag changes only with its timestamp, through the service."""
         accepting = obj.accepting_buyer_messages
-        if change and "accepting_buyer_messages" in form.changed_data:
-            obj.accepting_buyer_messages = form.initial["accepting_buyer_messages"]
-            super().save_model(request, obj, form, change)
-            seller_set_accepting_messages(seller=obj, accepting=accepting)
-            obj.refresh_from_db()
-            return
+        # Save everything else with the flag as it was (a new account starts accepting) ...
+        obj.accepting_buyer_messages = (
+            form.initial.get("accepting_buyer_messages", True) if change else True
+        )
         super().save_model(request, obj, form, change)
-        if not change and not accepting:
-            obj.accepting_buyer_messages = True
-            seller_set_accepting_messages(seller=obj, accepting=False)
+        # ... then change the flag the one way that records when.
+        if accepting != obj.accepting_buyer_messages:
+            updated = seller_set_accepting_messages(seller=obj, accepting=accepting)
+            obj.accepting_buyer_messages = updated.accepting_buyer_messages
+            obj.accepting_changed_at = updated.accepting_changed_at
 
 
 @admin.register(SellerMembership)
@@ -86,7 +89,9 @@ class BuyerProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     readonly_fields = ["opted_out_at"]
 
-    def save_model(self, request: HttpRequest, obj: BuyerProfile, form, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: BuyerProfile, form: forms.ModelForm, change: bool
+    ) -> None:
         """R2: opting out records when, through the same service as the buyer's settings page."""
         profile = buyer_profile_update(
             user=obj.user,

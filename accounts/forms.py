@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -74,8 +76,9 @@ class NotificationPreferencesForm(forms.ModelForm):
             ),
         }
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # a ModelForm's clean() returns its cleaned_data
         copies_on = cleaned.get("buyer_message_copies")
         # Only when the address was left empty, not when it is already marked invalid.
         if (

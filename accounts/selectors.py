@@ -1,5 +1,7 @@
 """Reads of the accounts domain."""
 
+from django.contrib.auth.models import AnonymousUser
+
 from accounts.models import (
     BuyerProfile,
     NotificationPreferences,
@@ -10,7 +12,7 @@ from accounts.models import (
 from core.refusals import NOT_A_PARTY_MSG, NotAParty
 
 
-def membership_for_user(*, user: User) -> SellerMembership | None:
+def membership_for_user(*, user: User | AnonymousUser) -> SellerMembership | None:
     """The user's seller membership with its seller, fetched once per request (one query)."""
     if not user.is_authenticated:
         return None
@@ -21,13 +23,13 @@ def membership_for_user(*, user: User) -> SellerMembership | None:
     return user._cached_membership
 
 
-def seller_for_user(*, user: User) -> SellerAccount | None:
+def seller_for_user(*, user: User | AnonymousUser) -> SellerAccount | None:
     """The seller account the user works for, or None for buyers and staff."""
     membership = membership_for_user(user=user)
     return membership.seller if membership is not None else None
 
 
-def user_role(*, user: User) -> str:
+def user_role(*, user: User | AnonymousUser) -> str:
     """'seller', 'staff', 'buyer' or 'anonymous': decides the navigation and the home page."""
     if not user.is_authenticated:
         return "anonymous"

@@ -12,6 +12,7 @@ from accounts.forms import (
     EmailAuthenticationForm,
     NotificationPreferencesForm,
 )
+from accounts.http import AuthenticatedRequest, SellerRequest
 from accounts.selectors import (
     buyer_profile_for_user,
     notification_preferences_for_seller,
@@ -45,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @buyer_required
-def buyer_communication_settings(request: HttpRequest) -> HttpResponse:
+def buyer_communication_settings(request: AuthenticatedRequest) -> HttpResponse:
     """R2: opt out of unsolicited seller messages; the language of template messages."""
     profile = buyer_profile_for_user(user=request.user)
     # Read before the form binds: a ModelForm writes the posted values onto its instance.
@@ -72,7 +73,7 @@ def buyer_communication_settings(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @seller_required
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: SellerRequest) -> HttpResponse:
     """Notification Preferences › Messaging: "Buyer Messages" copies (R22) and "Buyer Opt-out"
     bounce-backs (R4). The section is read-only until "Edit" (`?edit=messaging`, or an htmx swap
     of the `messaging-section` partial)."""
@@ -87,7 +88,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     form = None
     if editing:
         form = NotificationPreferencesForm(request.POST or None, instance=preferences)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form is not None and form.is_valid():
         notification_preferences_update(
             seller=request.seller,
             buyer_message_copies=form.cleaned_data["buyer_message_copies"],
@@ -105,7 +106,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @seller_required
-def messaging_settings(request: HttpRequest) -> HttpResponse:
+def messaging_settings(request: SellerRequest) -> HttpResponse:
     """R18: accept buyer messages on/off (vacation)."""
     seller = request.seller
     form = AcceptingMessagesForm(

@@ -3,7 +3,11 @@ deletes them (state changes happen only in the seller's inbox and the auto-close
 
 The case page's messages are added by `messaging.admin`, which knows them (layers point down)."""
 
+from typing import cast
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseTransition
 from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
@@ -12,10 +16,10 @@ from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 class CaseTransitionInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = CaseTransition
     fields = ["created_at", "from_status", "to_status", "actor", "cause"]
-    readonly_fields = fields
+    readonly_fields = cast(list[str], fields)  # names only, no field groups
     show_change_link = False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CaseTransition]:
         return super().get_queryset(request).select_related("actor")
 
 
@@ -71,7 +75,7 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
-    inlines: list = [CaseTransitionInline]
+    inlines = [CaseTransitionInline]
 
 
 @admin.register(CaseTransition)

@@ -3,9 +3,10 @@ case row. The messaging services call these in the same transaction as each mess
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
 from django.db import transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Relationship, User
@@ -111,7 +112,8 @@ def _snippet(text: str) -> str:
 def _summaries(case_ids: list[int]) -> QuerySet[Case]:
     """Each case with its summary computed from its messages: one query for any number of
     cases (correlated subqueries on the `message_case_created` index)."""
-    messages = Case._meta.get_field("messages").related_model._default_manager
+    message_model = cast(type[Model], Case._meta.get_field("messages").related_model)
+    messages = message_model._default_manager
     of_case = messages.filter(case=OuterRef("pk")).order_by()
     latest = of_case.order_by("-created_at", "-id")
     buyer_visible = latest.filter(MESSAGES_VISIBLE_TO_BUYER)

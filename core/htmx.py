@@ -1,4 +1,11 @@
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """For annotations only: a request as django-htmx's middleware leaves it (`request.htmx`)."""
+
+    htmx: HtmxDetails
 
 
 def page_or_partial(request: HttpRequest, template: str, partial: str) -> str:

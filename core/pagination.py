@@ -6,13 +6,16 @@ whether there is a next page by fetching one row more than it shows.
 """
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+
+_M = TypeVar("_M", bound=Model)
 
 
 @dataclass(frozen=True)
-class CappedPage:
-    object_list: list
+class CappedPage(Generic[_M]):
+    object_list: list[_M]
     number: int
     has_next: bool
     count: int  # exact up to the cap
@@ -32,8 +35,8 @@ class CappedPage:
 
 
 def capped_page(
-    queryset: QuerySet, page_number: str | None, *, per_page: int, count_cap: int = 1000
-) -> CappedPage:
+    queryset: QuerySet[_M], page_number: str | None, *, per_page: int, count_cap: int = 1000
+) -> CappedPage[_M]:
     try:
         number = max(int(page_number or 1), 1)
     except ValueError:

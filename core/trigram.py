@@ -9,11 +9,14 @@ search still works, only slower. Migrations import this module: keep its signatu
 import logging
 
 from django.db import transaction
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 logger = logging.getLogger(__name__)
 
 
-def trigram_index_create(schema_editor, *, name: str, table: str, columns: list[str]) -> None:
+def trigram_index_create(
+    schema_editor: BaseDatabaseSchemaEditor, *, name: str, table: str, columns: list[str]
+) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     try:
@@ -26,6 +29,6 @@ def trigram_index_create(schema_editor, *, name: str, table: str, columns: list[
     schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expressions})")
 
 
-def trigram_index_drop(schema_editor, *, name: str) -> None:
+def trigram_index_drop(schema_editor: BaseDatabaseSchemaEditor, *, name: str) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")

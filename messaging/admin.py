@@ -4,6 +4,8 @@ Messages and attachments are kept for dispute resolution: these admins only read
 admin offers to delete them.
 """
 
+from typing import cast
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from accounts.http import AuthenticatedRequest
 from cases.admin import CaseAdmin
 from cases.models import Case
 from core.admin import NoDeleteActionMixin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
@@ -61,10 +64,10 @@ class ImportantSubjectFilter(admin.SimpleListFilter):
     title = "marked [Important]"
     parameter_name = "important"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("yes", "Yes"), ("no", "No")]
 
-    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "yes":
             return queryset.filter(subject__icontains="[important]")
         if self.value() == "no":
@@ -75,7 +78,7 @@ class ImportantSubjectFilter(admin.SimpleListFilter):
 class AttachmentInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Attachment
     fields = ["download", "content_type", "size", "sha256", "created_at"]
-    readonly_fields = fields
+    readonly_fields = cast(list[str], fields)  # names only, no field groups
 
     @admin.display(description="file")
     def download(self, attachment: Attachment) -> str:
@@ -85,9 +88,9 @@ class AttachmentInline(ReadOnlyInlineMixin, admin.TabularInline):
 class MessageReportInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = MessageReport
     fields = ["created_at", "reporter", "reason", "details", "status", "reviewed_by"]
-    readonly_fields = fields
+    readonly_fields = cast(list[str], fields)  # names only, no field groups
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MessageReport]:
         return super().get_queryset(request).select_related("reporter", "reviewed_by")
 
 
@@ -247,12 +250,12 @@ class MessageReportAdmin(NoDeleteActionMixin, admin.ModelAdmin):
         "staff_notes",
     ]
     # Staff write notes; the status moves only through "Mark reviewed" (who and when recorded).
-    readonly_fields = [name for name in fields if name != "staff_notes"]
+    readonly_fields = [name for name in cast(list[str], fields) if name != "staff_notes"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: MessageReport | None = None) -> bool:
         return False
 
     @admin.display(description="message")
@@ -274,7 +277,9 @@ class MessageReportAdmin(NoDeleteActionMixin, admin.ModelAdmin):
         return case_admin_link(report.message.case_id)
 
     @admin.action(description="Mark reviewed", permissions=["change"])
-    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[MessageReport]) -> None:
+    def mark_reviewed(
+        self, request: AuthenticatedRequest, queryset: QuerySet[MessageReport]
+    ) -> None:
         reports = list(queryset.filter(status=MessageReport.Status.OPEN))
         for report in reports:
             report_mark_reviewed(report=report, staff_user=request.user)

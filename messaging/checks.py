@@ -1,3 +1,7 @@
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import Error, register
 
@@ -7,7 +11,9 @@ ALIAS_DOMAIN_TOO_LONG_ID = "messaging.E001"
 
 
 @register()
-def check_alias_domain(app_configs=None, **kwargs) -> list[Error]:
+def check_alias_domain(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[Error]:
     """R1: aliases must stay unguessable, so the domain may not eat the random part."""
     domain = settings.MESSAGING_ALIAS_DOMAIN
     random_chars = alias_random_length(domain=domain, total_length=settings.MESSAGING_ALIAS_LENGTH)

@@ -1,10 +1,15 @@
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import lazy
 
 from accounts.models import SellerAccount
 from messaging.attachments import CONTENT_TYPES, IncomingAttachment, format_size
 from messaging.models import BuyerContactReason, ReportReason
+from messaging.policy import ReasonAvailability
 from messaging.selectors import DEFAULT_INBOX_FILTER, INBOX_FILTERS
 from orders.models import Order, Product
 
@@ -53,9 +58,9 @@ class AttachmentsField(MultipleFileField):
         super().__init__(*args, **kwargs)
 
 
-def incoming_attachments(files) -> list[IncomingAttachment]:
+def incoming_attachments(files: Iterable[UploadedFile] | None) -> list[IncomingAttachment]:
     """Uploaded files as the services take them (content is checked there, R13)."""
-    return [IncomingAttachment(name=f.name, content=f.read()) for f in files or []]
+    return [IncomingAttachment(name=f.name or "", content=f.read()) for f in files or []]
 
 
 class MessageBodyField(forms.CharField):
@@ -106,9 +111,9 @@ class InboxFilterForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["filter"].choices = [
+        cast(forms.ChoiceField, self.fields["filter"]).choices = [
             (key, label) for key, (label, _, _) in INBOX_FILTERS.items()
         ]
 
@@ -137,7 +142,7 @@ class ContactSellerForm(forms.Form):
     body = MessageBodyField(label="Message")
     attachments = AttachmentsField()
 
-    def __init__(self, *args, order: Order, **kwargs):
+    def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
         self.order = order
         super().__init__(*args, **kwargs)
 
@@ -148,8 +153,9 @@ class ContactSellerForm(forms.Form):
             return f"{BuyerContactReason(reason).label} — order {order_number}"
         return f"Question about order {order_number}"
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None
         if not cleaned.get("subject") and cleaned.get("reason"):
             cleaned["subject"] = self.subject_for(
                 reason=cleaned["reason"], order_number=self.order.number
@@ -174,9 +180,11 @@ class StoreAskForm(forms.Form):
     )
     body = MessageBodyField(label="Message")
 
-    def __init__(self, *args, seller: SellerAccount, **kwargs):
+    def __init__(self, *args: Any, seller: SellerAccount, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = Product.objects.filter(seller=seller).order_by("title")
+        cast(forms.ModelChoiceField, self.fields["product"]).queryset = Product.objects.filter(
+            seller=seller
+        ).order_by("title")
 
 
 class ContactBuyerForm(forms.Form):
@@ -193,7 +201,9 @@ class ContactBuyerForm(forms.Form):
     body = MessageBodyField(label="Message")
     attachments = AttachmentsField()
 
-    def __init__(self, *args, reasons, **kwargs):
+    def __init__(self, *args: Any, reasons: list[ReasonAvailability], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.reason_options = reasons
-        self.fields["reason"].choices = [(r.key, r.label) for r in reasons if r.available]
+        cast(forms.ChoiceField, self.fields["reason"]).choices = [
+            (r.key, r.label) for r in reasons if r.available
+        ]

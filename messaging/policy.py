@@ -32,8 +32,8 @@ def refuse_not_accepting(
     *,
     business_name: str,
     accepting: bool,
-    stopped_at,
-    first_order_at,
+    stopped_at: datetime | None,
+    first_order_at: datetime | None,
     is_new_question: bool,
 ) -> Refusal | None:
     """R18: a seller on vacation hears only from buyers whose first order came before.
@@ -64,7 +64,9 @@ class ContactReasonRule:
     category_flag: str = ""
 
 
-def _rule(key, label, critical, statuses, category_flag=""):
+def _rule(
+    key: str, label: str, critical: bool, statuses: list[str], category_flag: str = ""
+) -> ContactReasonRule:
     return ContactReasonRule(key, label, critical, frozenset(statuses), category_flag)
 
 
@@ -226,7 +228,9 @@ ORDER_ID_MISSING_MSG = (
 )
 
 
-def refuse_outside_window(*, order_number: str, completed_at, now) -> Refusal | None:
+def refuse_outside_window(
+    *, order_number: str, completed_at: datetime | None, now: datetime
+) -> Refusal | None:
     """R6: no proactive seller message later than 30 days after completion."""
     if completed_at is not None and now > completed_at + timedelta(days=PROACTIVE_WINDOW_DAYS):
         return Refusal(
@@ -236,7 +240,9 @@ def refuse_outside_window(*, order_number: str, completed_at, now) -> Refusal | 
     return None
 
 
-def refuse_contact_buyer(*, status: str, order_number: str, completed_at, now) -> Refusal | None:
+def refuse_contact_buyer(
+    *, status: str, order_number: str, completed_at: datetime | None, now: datetime
+) -> Refusal | None:
     """Whether Contact Buyer is possible for this order at all, before anyone writes: Pending
     and Canceled orders offer no reason (R5), and 30 days after completion the window has
     closed (R6)."""
@@ -295,7 +301,7 @@ REVIEW_TOO_LATE_MSG = (
 REVIEW_ALREADY_MSG = "A review was already requested for this order."
 
 
-def review_window(*, delivered_at):
+def review_window(*, delivered_at: datetime | None) -> tuple[datetime, datetime] | None:
     """R17: (first, last) moment a review may be requested, or None before delivery."""
     if delivered_at is None:
         return None
@@ -305,7 +311,9 @@ def review_window(*, delivered_at):
     )
 
 
-def refuse_review_request(*, delivered_at, already_requested: bool, now) -> Refusal | None:
+def refuse_review_request(
+    *, delivered_at: datetime | None, already_requested: bool, now: datetime
+) -> Refusal | None:
     """R17: once per order, from 5 to 30 days after delivery."""
     if already_requested:
         return Refusal(rule="R17", message=REVIEW_ALREADY_MSG)

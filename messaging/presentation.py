@@ -7,6 +7,7 @@ equivalent template filters and tags, 25 times per page.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from cases.models import Case
 
@@ -40,11 +41,12 @@ def inbox_rows_decorate(
 ) -> None:
     """Give each case row its link, the age of its latest message and its deadline."""
     for case in cases:
-        case.url = f"{case_url_prefix}{case.pk}/"
+        row: Any = case  # the attributes below exist for this page only: the model has none
+        row.url = f"{case_url_prefix}{case.pk}/"
         latest = case.latest_message_at
-        case.age = f"{_duration(now - latest)} ago" if latest else ""
-        case.latest_at = f"{latest:%b %d, %Y %H:%M} UTC" if latest else ""
-        case.deadline = (
+        row.age = f"{_duration(now - latest)} ago" if latest else ""
+        row.latest_at = f"{latest:%b %d, %Y %H:%M} UTC" if latest else ""
+        row.deadline = (
             response_deadline(waiting_since=case.waiting_since, now=now, target_hours=target_hours)
             if case.needs_response and case.waiting_since
             else None

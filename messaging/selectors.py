@@ -40,7 +40,9 @@ DEFAULT_INBOX_FILTER = "response-needed"
 INBOX_COLUMNS = ("id", "subject", "status", "buyer_alias", "order_number", *INBOX_SUMMARY_FIELDS)
 
 
-def case_list_for_seller(*, seller: SellerAccount, filter_key: str = "", query: str = ""):
+def case_list_for_seller(
+    *, seller: SellerAccount, filter_key: str = "", query: str = ""
+) -> QuerySet[Case]:
     """The inbox: the seller's cases under one filter, optionally searched.
 
     Search looks at the buyer alias, the order ID, the subject and the text of the messages.
@@ -81,7 +83,7 @@ def _cases_reached_buyer(buyer: User) -> QuerySet[Case]:
     return Case.objects.filter(buyer=buyer, buyer_latest_at__isnull=False)
 
 
-def _attachments() -> Prefetch:
+def _attachments() -> "Prefetch[str, QuerySet[Attachment], str]":
     return Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
 
 

@@ -1,20 +1,23 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import buyer_required, seller_required
+from accounts.http import AuthenticatedRequest, SellerRequest
 from core.htmx import page_or_partial
 from orders import selectors
 from orders.forms import OrderFilterForm
+from orders.models import Order
 from orders.report import order_report_rows
 
 ORDERS_PER_PAGE = 25
 
 
-def _filtered_seller_orders(request: HttpRequest):
+def _filtered_seller_orders(request: SellerRequest) -> tuple[OrderFilterForm, QuerySet[Order]]:
     form = OrderFilterForm(request.GET or None)
     status = query = ""
     if form.is_valid():
@@ -25,7 +28,7 @@ def _filtered_seller_orders(request: HttpRequest):
 @require_GET
 @vary_on_headers("HX-Request")
 @seller_required
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: SellerRequest) -> HttpResponse:
     form, orders = _filtered_seller_orders(request)
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
@@ -39,7 +42,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @seller_required
-def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+def order_detail(request: SellerRequest, number: str) -> HttpResponse:
     order = get_object_or_404(
         selectors.order_scope_for_seller(seller=request.seller), number=number
     )
@@ -48,7 +51,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 @seller_required
-def order_report_csv(request: HttpRequest) -> StreamingHttpResponse:
+def order_report_csv(request: SellerRequest) -> StreamingHttpResponse:
     _, orders = _filtered_seller_orders(request)
     filename = f"order-report-{timezone.now():%Y%m%d-%H%M}.csv"
     response = StreamingHttpResponse(order_report_rows(orders), content_type="text/csv")
@@ -58,7 +61,7 @@ def order_report_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 @require_GET
 @buyer_required
-def buyer_order_list(request: HttpRequest) -> HttpResponse:
+def buyer_order_list(request: AuthenticatedRequest) -> HttpResponse:
     orders = selectors.order_list_for_buyer(buyer=request.user)
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "orders/buyer_order_list.html", {"page": page})
@@ -66,6 +69,6 @@ def buyer_order_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @buyer_required
-def buyer_order_detail(request: HttpRequest, number: str) -> HttpResponse:
+def buyer_order_detail(request: AuthenticatedRequest, number: str) -> HttpResponse:
     order = get_object_or_404(selectors.order_scope_for_buyer(buyer=request.user), number=number)
     return render(request, "orders/buyer_order_detail.html", {"order": order})

@@ -5,7 +5,7 @@ See https://docs.djangoproject.com/en/5.2/ref/settings/ for each setting.
 
 from pathlib import Path
 
-import environ
+import environ  # type: ignore[import-untyped]  # ships neither types nor a py.typed marker
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -129,7 +129,7 @@ USE_TZ = True
 # Front-end packages come from npm (package.json + package-lock.json) into node_modules/ and are
 # served from there by staticfiles/whitenoise: nothing third-party is committed, no CDN.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),

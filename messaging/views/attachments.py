@@ -1,14 +1,15 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedRequest
 from messaging import selectors
 
 
 @require_GET
 @login_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, attachment_id: int) -> FileResponse:
     """R13: only the two parties and staff; never inline, never sniffed."""
     attachment = get_object_or_404(
         selectors.attachment_scope_for_user(user=request.user), pk=attachment_id

@@ -5,6 +5,8 @@ or order answers 404), parses a form, makes one service call and renders or redi
 decided in the services; a refusal (`MessageRefused`) is shown on the form and nothing is stored.
 """
 
+from typing import Any
+
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import buyer_required
+from accounts.http import AuthenticatedRequest
 from accounts.models import SellerAccount
 from accounts.selectors import user_role
 from cases.models import Case
@@ -40,15 +43,15 @@ SUBJECT_MAX_LENGTH = 200
 # ---- private helpers
 
 
-def _buyer_cases(request: HttpRequest) -> QuerySet[Case]:
+def _buyer_cases(request: AuthenticatedRequest) -> QuerySet[Case]:
     return selectors.case_scope_for_buyer(buyer=request.user)
 
 
-def _buyer_case(request: HttpRequest, case_id: int) -> Case:
+def _buyer_case(request: AuthenticatedRequest, case_id: int) -> Case:
     return get_object_or_404(_buyer_cases(request), pk=case_id)
 
 
-def _buyer_message(request: HttpRequest, message_id: int) -> Message:
+def _buyer_message(request: AuthenticatedRequest, message_id: int) -> Message:
     return get_object_or_404(
         selectors.message_scope_for_buyer(buyer=request.user).select_related(
             "case__seller", "case__relationship"
@@ -57,18 +60,23 @@ def _buyer_message(request: HttpRequest, message_id: int) -> Message:
     )
 
 
-def _case_messages(request: HttpRequest, case: Case) -> list[Message]:
+def _case_messages(request: AuthenticatedRequest, case: Case) -> list[Message]:
     """What the buyer may see, each marked whether this buyer already reported it (R16)."""
     case_messages = list(selectors.message_list_for_buyer(case=case))
     for message in case_messages:
-        message.reported_by_me = any(
+        row: Any = message  # `reported_by_me` is for the template only: the model has none
+        row.reported_by_me = any(
             report.reporter_id == request.user.pk for report in message.reports.all()
         )
     return case_messages
 
 
 def _render_case(
-    request: HttpRequest, case: Case, *, reply_form: ReplyForm | None = None, status: int = 200
+    request: AuthenticatedRequest,
+    case: Case,
+    *,
+    reply_form: ReplyForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """The case page, or only its message list (with the reply box) for an htmx swap."""
     context = {
@@ -82,7 +90,9 @@ def _render_case(
     return render(request, template, context, status=status)
 
 
-def _ask_refusal_before_writing(request: HttpRequest, seller: SellerAccount) -> Refusal | None:
+def _ask_refusal_before_writing(
+    request: AuthenticatedRequest, seller: SellerAccount
+) -> Refusal | None:
     """Shown on the empty "Ask a question" form so nobody writes a message that will be refused
     (R20, R18): the send funnel's own verdict on an empty question, storing nothing."""
     verdict = services.message_check(
@@ -96,7 +106,7 @@ def _ask_refusal_before_writing(request: HttpRequest, seller: SellerAccount) -> 
 
 @require_GET
 @buyer_required
-def message_center(request: HttpRequest) -> HttpResponse:
+def message_center(request: AuthenticatedRequest) -> HttpResponse:
     cases = selectors.case_list_for_buyer(buyer=request.user).only(
         "id",
         "subject",
@@ -116,13 +126,13 @@ def message_center(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 @buyer_required
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     return _render_case(request, _buyer_case(request, case_id))
 
 
 @require_POST
 @buyer_required
-def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_reply(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _buyer_case(request, case_id)
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
@@ -142,7 +152,7 @@ def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @buyer_required
-def message_report(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_report(request: AuthenticatedRequest, message_id: int) -> HttpResponse:
     """R16: the buyer reports a seller message; staff see it in the moderation queue."""
     message = _buyer_message(request, message_id)
 
@@ -164,7 +174,7 @@ def message_report(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @buyer_required
-def contact_seller(request: HttpRequest, number: str) -> HttpResponse:
+def contact_seller(request: AuthenticatedRequest, number: str) -> HttpResponse:
     order = get_object_or_404(
         order_selectors.order_scope_for_buyer(buyer=request.user), number=number
     )
@@ -209,7 +219,7 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def store_ask(request: HttpRequest, slug: str) -> HttpResponse:
+def store_ask(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Any signed-in user may send the form, so a seller's member meets the R20 refusal here
     (from the service) rather than a bare 403."""
     seller = _store_seller(slug)

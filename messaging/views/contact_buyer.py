@@ -3,11 +3,12 @@
 from typing import Any
 
 from django.contrib import messages as flash
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import seller_required
+from accounts.http import SellerRequest
 from core.refusals import MessageRefused
 from messaging import selectors, services
 from messaging.forms import ContactBuyerForm
@@ -20,13 +21,13 @@ SENT_NOTICE = "Your message was sent to the buyer."
 BLOCKED_NOTICE = "Your message was not delivered: {reason}"
 
 
-def _seller_order(request: HttpRequest, number: str) -> Order:
+def _seller_order(request: SellerRequest, number: str) -> Order:
     return get_object_or_404(
         order_selectors.order_scope_for_seller(seller=request.seller), number=number
     )
 
 
-def _page_context(request: HttpRequest, order: Order, form: ContactBuyerForm) -> dict[str, Any]:
+def _page_context(request: SellerRequest, order: Order, form: ContactBuyerForm) -> dict[str, Any]:
     messages_left, limit = selectors.seller_messages_left_today(seller=request.seller)
     return {
         "order": order,
@@ -40,7 +41,7 @@ def _page_context(request: HttpRequest, order: Order, form: ContactBuyerForm) ->
 
 @require_http_methods(["GET", "POST"])
 @seller_required
-def contact_buyer(request: HttpRequest, number: str) -> HttpResponse:
+def contact_buyer(request: SellerRequest, number: str) -> HttpResponse:
     order = _seller_order(request, number)
     reasons = selectors.contact_reasons_for(order)
     form = ContactBuyerForm(request.POST or None, request.FILES or None, reasons=reasons)
@@ -62,14 +63,14 @@ def contact_buyer(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_POST
 @seller_required
-def contact_buyer_check(request: HttpRequest, number: str) -> HttpResponse:
+def contact_buyer_check(request: SellerRequest, number: str) -> HttpResponse:
     """The live check (htmx, while typing): the send funnel's verdict on the draft."""
     return live_check(request, order=_seller_order(request, number))
 
 
 @require_POST
 @seller_required
-def review_request(request: HttpRequest, number: str) -> HttpResponse:
+def review_request(request: SellerRequest, number: str) -> HttpResponse:
     """R17: Request a Review from order details."""
     order = _seller_order(request, number)
     try:

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages as flash
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import seller_required
+from accounts.http import SellerRequest
 from cases.models import Case, CaseStatus
 from cases.services import case_change_state_by_seller
 from core.htmx import page_or_partial
@@ -40,7 +41,7 @@ STATE_ACTIONS = {
 @require_GET
 @vary_on_headers("HX-Request")
 @seller_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SellerRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET)
     filter_key, query = form.selection()
     cases = selectors.case_list_for_seller(
@@ -79,7 +80,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @seller_required
-def blocked_notice_dismiss(request: HttpRequest, notice_id: int) -> HttpResponse:
+def blocked_notice_dismiss(request: SellerRequest, notice_id: int) -> HttpResponse:
     """R4: put away a "not delivered" notice. htmx removes the alert (empty answer, outerHTML
     swap); without htmx the seller goes back to the inbox."""
     notice = get_object_or_404(
@@ -94,7 +95,7 @@ def blocked_notice_dismiss(request: HttpRequest, notice_id: int) -> HttpResponse
 
 @require_POST
 @seller_required
-def blocked_notices_dismiss_all(request: HttpRequest) -> HttpResponse:
+def blocked_notices_dismiss_all(request: SellerRequest) -> HttpResponse:
     """R4: put away every "not delivered" notice; the messages stay under Sent with their
     reason."""
     dismissed = services.blocked_notices_dismiss_all(seller=request.seller, actor=request.user)
@@ -111,18 +112,18 @@ def blocked_notices_dismiss_all(request: HttpRequest) -> HttpResponse:
 # ---- one case
 
 
-def _seller_case(request: HttpRequest, case_id: int) -> Case:
+def _seller_case(request: SellerRequest, case_id: int) -> Case:
     return get_object_or_404(selectors.case_scope_for_seller(seller=request.seller), pk=case_id)
 
 
-def _seller_message(request: HttpRequest, message_id: int) -> Message:
+def _seller_message(request: SellerRequest, message_id: int) -> Message:
     return get_object_or_404(
         selectors.message_scope_for_seller(seller=request.seller), pk=message_id
     )
 
 
 def _render_case(
-    request: HttpRequest,
+    request: SellerRequest,
     case: Case,
     *,
     reply_form: ReplyForm | None = None,
@@ -144,7 +145,7 @@ def _render_case(
     return render(request, template, context, status=status)
 
 
-def _after_action(request: HttpRequest, case: Case, notice: str) -> HttpResponse:
+def _after_action(request: SellerRequest, case: Case, notice: str) -> HttpResponse:
     if request.htmx:
         return _render_case(request, case)
     flash.success(request, notice)
@@ -153,13 +154,13 @@ def _after_action(request: HttpRequest, case: Case, notice: str) -> HttpResponse
 
 @require_GET
 @seller_required
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: SellerRequest, case_id: int) -> HttpResponse:
     return _render_case(request, _seller_case(request, case_id))
 
 
 @require_POST
 @seller_required
-def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_reply(request: SellerRequest, case_id: int) -> HttpResponse:
     case = _seller_case(request, case_id)
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -175,7 +176,7 @@ def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 @seller_required
-def case_change_state(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_change_state(request: SellerRequest, case_id: int) -> HttpResponse:
     """Resolve, Close or Reopen: state changes happen only here, never by email."""
     case = _seller_case(request, case_id)
     action = STATE_ACTIONS.get(request.POST.get("action", ""))
@@ -191,7 +192,7 @@ def case_change_state(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 @seller_required
-def message_no_response_needed(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_no_response_needed(request: SellerRequest, message_id: int) -> HttpResponse:
     """R15: take a buyer message out of Response Needed."""
     message = _seller_message(request, message_id)
     try:
@@ -203,7 +204,7 @@ def message_no_response_needed(request: HttpRequest, message_id: int) -> HttpRes
 
 @require_POST
 @seller_required
-def message_no_response_needed_undo(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_no_response_needed_undo(request: SellerRequest, message_id: int) -> HttpResponse:
     message = _seller_message(request, message_id)
     try:
         services.message_undo_no_response_needed(message=message, actor=request.user)
@@ -214,7 +215,7 @@ def message_no_response_needed_undo(request: HttpRequest, message_id: int) -> Ht
 
 @require_POST
 @seller_required
-def case_reply_check(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_reply_check(request: SellerRequest, case_id: int) -> HttpResponse:
     """The live check of the reply box (htmx, while typing): the send funnel's own verdict."""
     case = _seller_case(request, case_id)
     return live_check(request, case=case)
@@ -222,7 +223,7 @@ def case_reply_check(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @seller_required
-def message_report(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_report(request: SellerRequest, message_id: int) -> HttpResponse:
     """R16: report a buyer message; it needs no response and stays in the inbox."""
     message = _seller_message(request, message_id)
     return report_page(

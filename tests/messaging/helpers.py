@@ -39,6 +39,4 @@ def seller_replies(
 
 
 def buyer_replies(case, body="Thank you!") -> Message:
-    return services.message_send(
-        sender=case.buyer, case=case, draft=services.Draft(body_text=body)
-    )
+    return services.message_send(sender=case.buyer, case=case, draft=services.Draft(body_text=body))

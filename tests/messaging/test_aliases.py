@@ -8,8 +8,8 @@ from django.core.management.base import SystemCheckError
 
 from accounts.aliases import alias_generate
 from accounts.models import Relationship
-from messaging.checks import ALIAS_DOMAIN_TOO_LONG_ID, check_alias_domain
 from accounts.services import relationship_get_or_create
+from messaging.checks import ALIAS_DOMAIN_TOO_LONG_ID, check_alias_domain
 from orders.models import OrderItem
 from tests.factories import BuyerFactory, OrderFactory, ProductFactory, SellerAccountFactory
 

@@ -288,9 +288,7 @@ def cases_by_state(seller, seller_owner, other_seller):
     resolved = _case_in(RESOLVED, seller=seller, actor=seller_owner)
     closed = _case_in(CLOSED, seller=seller, actor=seller_owner)
     closed_after_resolve = _case_in(RESOLVED, seller=seller, actor=seller_owner)
-    case_change_state_by_seller(
-        case=closed_after_resolve, actor=seller_owner, to_status=CLOSED
-    )
+    case_change_state_by_seller(case=closed_after_resolve, actor=seller_owner, to_status=CLOSED)
     foreign_owner = seller_user(other_seller)
     foreign = {status: _case_in(status, seller=other_seller, actor=foreign_owner)
                for status in (OPENED, RESOLVED, CLOSED)}  # fmt: skip

@@ -136,9 +136,7 @@ class TestContactBuyerService:
             f"Order {order.number}: $19.99 at 10:30, item #2 :) "
             f"Write to {order.relationship.buyer_alias} or {order.relationship.seller_alias}."
         )
-        message = services.message_send(
-            sender=seller_owner, order=order, draft=_draft(body=body)
-        )
+        message = services.message_send(sender=seller_owner, order=order, draft=_draft(body=body))
         assert message.outcome == Outcome.DELIVERED
 
     def test_r12_marketing_phrases_come_from_the_staff_list(self, seller, seller_owner):
@@ -246,9 +244,7 @@ class TestOptOut:
         flags = {"customizable": True, "scheduled_delivery": True, "warranty": True}
         product = ProductFactory(seller=seller, category=CategoryFactory(**flags))
         order = _order(seller, buyer=_opted_out_buyer(), items=[product])
-        message = services.message_send(
-            sender=seller_owner, order=order, draft=_draft(reason)
-        )
+        message = services.message_send(sender=seller_owner, order=order, draft=_draft(reason))
         assert message.outcome == Outcome.DELIVERED
 
     def test_r2_replies_on_buyer_started_cases_always_go_through(self, seller, seller_owner):

@@ -241,9 +241,7 @@ class TestCasePage:
         self, seller, seller_owner, seller_client
     ):
         case = buyer_opens_case(seller=seller).case
-        case_change_state_by_seller(
-            case=case, actor=seller_owner, to_status=CaseStatus.CLOSED
-        )
+        case_change_state_by_seller(case=case, actor=seller_owner, to_status=CaseStatus.CLOSED)
         text = seller_client.get(reverse("messaging:case_detail", args=[case.pk])).text
         assert "This case is closed." in text
         assert reverse("messaging:contact_buyer", args=[case.order.number]) in text
