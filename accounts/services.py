@@ -103,7 +103,8 @@ def relationship_get_or_create(
                     seller=seller,
                     buyer_alias=_unused_alias("buyer_alias"),
                     seller_alias=_unused_alias("seller_alias"),
-                    created_at=timezone.now(),
+                    # A relationship starts with the first order or contact (R1).
+                    created_at=first_order_at or timezone.now(),
                     first_order_at=first_order_at,
                 )
         except IntegrityError:

@@ -93,7 +93,7 @@ class Case(models.Model):
     # Activity by the buyer or the seller (R10 counts from it; staff and tasks do not move it).
     last_activity_at = models.DateTimeField(default=timezone.now)
 
-    # ---- inbox summary (kept by messaging.services.case_summary_refresh)
+    # ---- inbox summary (kept by cases.services.case_summaries_refresh)
     buyer_alias = models.CharField(max_length=64)
     order_number = models.CharField(max_length=19, blank=True)
     needs_response = models.BooleanField(default=False)

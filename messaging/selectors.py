@@ -175,13 +175,16 @@ def seller_daily_allowance(
     the "N of M messages left today" line."""
     now = now or timezone.now()
     orders = Order.objects.filter(
-        seller=seller, placed_at__gte=now - timedelta(days=policy.DAILY_LIMIT_WINDOW_DAYS)
+        seller=seller,
+        placed_at__gte=now - timedelta(days=policy.DAILY_LIMIT_WINDOW_DAYS),
+        placed_at__lte=now,
     ).count()
     sent = Message.objects.filter(
         seller=seller,
         direction=Direction.SELLER_TO_BUYER,
         outcome=Outcome.DELIVERED,
         created_at__gte=_utc_midnight(now),
+        created_at__lte=now,
     ).count()
     return sent, policy.daily_message_limit(orders_last_30_days=orders)
 

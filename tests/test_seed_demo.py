@@ -3,15 +3,27 @@ bulk top-up used by the benchmark (SPEC section 2, "Management commands")."""
 
 import io
 import re
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import SellerAccount, User
-from cases.models import Case, CaseStatus, CaseTransition
-from messaging.models import Attachment, Direction, Message, MessageReport, ResponseState
+from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseStatus, CaseTransition
+from cases.services import case_summaries_refresh
+from messaging.models import (
+    Attachment,
+    BlockedMessageNotice,
+    Direction,
+    Message,
+    MessageReport,
+    ResponseState,
+)
 from orders.models import Order
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +51,11 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seeding takes seconds, so the module's tests share one seeded database."""
-    with django_db_blocker.unblock():
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seeding takes seconds, so the module's tests share one seeded database (and one media
+    directory for its attachments)."""
+    media = tmp_path_factory.mktemp("seed-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         first = _seed()
         counts = _counts()
         second = _seed()
@@ -72,8 +86,8 @@ def test_demo_cases_cover_every_state_for_acme(seeded):
     assert set(cases.values_list("status", flat=True)) == set(CaseStatus.values)
     now = timezone.now()
     waiting = cases.filter(needs_response=True)
-    assert waiting.filter(waiting_since__gt=now - timezone.timedelta(hours=24)).exists()
-    assert waiting.filter(waiting_since__lt=now - timezone.timedelta(hours=24)).exists()
+    assert waiting.filter(waiting_since__gt=now - timedelta(hours=24)).exists()
+    assert waiting.filter(waiting_since__lt=now - timedelta(hours=24)).exists()
     assert cases.filter(has_no_response_needed=True).exists()
     assert cases.filter(reported=True).exists()
     assert cases.filter(order__isnull=True).exists()  # Ask a question (R24)
@@ -111,7 +125,73 @@ def test_demo_case_summaries_match_their_messages(seeded):
         assert case.waiting_since == (min(waiting) if waiting else None)
         assert case.latest_message_at == messages[-1].created_at
         assert case.created_at <= messages[0].created_at
-        assert case.created_at < timezone.now() - timezone.timedelta(minutes=30)
+        assert case.created_at < timezone.now() - timedelta(minutes=30)
+
+
+def test_demo_summaries_are_what_the_services_compute(seeded):
+    """Every demo case's inbox summary was left by the services: computing it again from the
+    messages changes nothing."""
+    before = list(Case.objects.order_by("pk").values("pk", *INBOX_SUMMARY_FIELDS))
+    assert case_summaries_refresh(Case.objects.values_list("pk", flat=True)) == len(before)
+    assert list(Case.objects.order_by("pk").values("pk", *INBOX_SUMMARY_FIELDS)) == before
+
+
+def test_demo_history_is_in_story_order(seeded):
+    """Everything is backdated to its moment of the story, flags and reports included (the
+    services that stamp the wall clock are restamped), and in order."""
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    flagged = Message.objects.exclude(no_response_needed_at=None)
+    assert flagged.exists()
+    assert not flagged.filter(no_response_needed_at__gt=an_hour_ago).exists()
+    assert not flagged.filter(no_response_needed_at__lt=F("created_at")).exists()
+    reports = MessageReport.objects.all()
+    assert reports.exists()
+    assert not reports.filter(created_at__gt=an_hour_ago).exists()
+    assert not reports.filter(created_at__lt=F("message__created_at")).exists()
+    notices = BlockedMessageNotice.objects.all()
+    assert notices.exists()
+    assert not notices.exclude(created_at=F("message__created_at")).exists()
+    assert not CaseTransition.objects.filter(created_at__lt=F("case__created_at")).exists()
+    assert not CaseTransition.objects.filter(created_at__gt=an_hour_ago).exists()
+    for case in Case.objects.all():
+        assert case.status_changed_at == case.transitions.latest("created_at", "id").created_at
+
+
+def test_demo_state_changes_come_from_their_causes(seeded):
+    transitions = CaseTransition.objects.filter(case__seller__slug="acme-outfitters")
+    causes = set(transitions.values_list("from_status", "to_status", "cause"))
+    assert ("opened", "resolved", "seller") in causes
+    assert ("opened", "closed", "seller") in causes
+    assert ("resolved", "opened", "buyer message") in causes  # a buyer wrote again
+    assert any(
+        (old, new) == ("resolved", "closed") and cause.startswith("auto-close")
+        for old, new, cause in causes
+    )
+
+
+def test_each_demo_seller_contacted_buyers(seeded):
+    """Contact Buyer per seller: one delivered, one blocked by the buyer's opt-out (R2) with its
+    notice (R4), a critical one (R3) the same buyer received, and a review request (R17)."""
+    for seller in SellerAccount.objects.all():
+        sent = Message.objects.filter(seller=seller, case__started_by=Case.StartedBy.SELLER)
+        blocked = sent.get(outcome="blocked")
+        assert blocked.outcome_rule == "R2"
+        assert blocked.notice.seller == seller
+        critical = sent.get(is_critical=True)
+        assert critical.outcome == "delivered"
+        assert critical.case.buyer == blocked.case.buyer
+        assert critical.subject.startswith("[Important]")
+        assert sent.filter(outcome="delivered", contact_reason="review_request").count() == 1
+        assert sent.filter(outcome="delivered", is_critical=False).count() == 2
+
+
+def test_demo_code_leaves_the_inbox_summary_to_cases_services():
+    """demo/ never names a summary column: cases.services.case_summaries_refresh computes
+    them, for the demo stories (through the services) and the bulk top-up alike."""
+    demo = Path(settings.BASE_DIR) / "demo"
+    words = re.compile(rf"\b({'|'.join(INBOX_SUMMARY_FIELDS)})\b")
+    for path in demo.rglob("*.py"):
+        assert not words.search(path.read_text()), path
 
 
 def test_demo_seller_messages_follow_the_content_rules(seeded):

@@ -35,7 +35,9 @@ def _seller_answered_after(message: Message) -> datetime | None:
 
 
 @transaction.atomic
-def message_mark_no_response_needed(*, message: Message, actor: User) -> Message:
+def message_mark_no_response_needed(
+    *, message: Message, actor: User, at: datetime | None = None
+) -> Message:
     """R15: take a buyer message out of Response Needed (and out of response-time metrics)."""
     require_seller_member(actor, message.seller_id)
     message = Message.objects.select_for_update().get(pk=message.pk)
@@ -43,7 +45,7 @@ def message_mark_no_response_needed(*, message: Message, actor: User) -> Message
         raise MessageRefused(Refusal(rule="R15", message=ONLY_BUYER_MESSAGES_MSG))
     if message.response_state == ResponseState.NEEDED:
         message.response_state = ResponseState.NO_RESPONSE_NEEDED
-        message.no_response_needed_at = timezone.now()
+        message.no_response_needed_at = at or timezone.now()
         message.no_response_needed_by = actor
         message.save(
             update_fields=["response_state", "no_response_needed_at", "no_response_needed_by"]
@@ -78,7 +80,7 @@ def message_undo_no_response_needed(*, message: Message, actor: User) -> Message
 
 @transaction.atomic
 def message_report(
-    *, message: Message, reporter: User, reason: str, details: str = ""
+    *, message: Message, reporter: User, reason: str, details: str = "", at: datetime | None = None
 ) -> MessageReport:
     """R16: a party reports a message it received. A reported buyer message needs no response
     and stays in the inbox; staff see the report in the moderation queue."""
@@ -98,7 +100,11 @@ def message_report(
     if MessageReport.objects.filter(message=message, reporter=reporter).exists():
         raise MessageRefused(Refusal(rule="R16", message=ALREADY_REPORTED_MSG))
     report = MessageReport.objects.create(
-        message=message, reporter=reporter, reason=reason, details=details.strip()
+        message=message,
+        reporter=reporter,
+        reason=reason,
+        details=details.strip(),
+        created_at=at or timezone.now(),
     )
     if message.direction == Direction.BUYER_TO_SELLER:
         Message.objects.filter(pk=message.pk).update(response_state=ResponseState.REPORTED)

@@ -14,7 +14,9 @@ def blocked_notice_create(*, message: Message) -> BlockedMessageNotice | None:
     preferences = notification_preferences_for_seller(seller=message.case.seller)
     if not preferences.opt_out_bounces:
         return None
-    return BlockedMessageNotice.objects.create(seller_id=message.seller_id, message=message)
+    return BlockedMessageNotice.objects.create(
+        seller_id=message.seller_id, message=message, created_at=message.created_at
+    )
 
 
 def blocked_notice_dismiss(*, notice: BlockedMessageNotice, actor: User) -> BlockedMessageNotice:
