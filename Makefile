@@ -1,14 +1,16 @@
 # AlphaDiscounters Seller Central. `make run` serves the app with demo data; `make test` runs
 # every test. Both set up what they need first (.venv from requirements.lock, node_modules from
-# package-lock.json).
+# package-lock.json, the compiled translations from locale/*/LC_MESSAGES/django.po).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
+# Buyer pages in five languages: the .po catalogs are committed, the .mo files are compiled here.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: setup run test lint format bench screenshots lock clean
+.PHONY: setup run test lint format bench screenshots lock clean messages
 
 $(PIP_STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,7 +22,11 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(PIP_STAMP) $(NPM_STAMP)
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(PIP_STAMP)
+	bash scripts/ensure-gettext.sh
+	$(PY) manage.py compilemessages --locale=$* --ignore=.venv --ignore=node_modules
+
+setup: $(PIP_STAMP) $(NPM_STAMP) $(MO_FILES)
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -50,6 +56,14 @@ bench: setup
 screenshots: setup
 	bash scripts/ensure-browser.sh
 	$(PY) scripts/screenshots.py
+
+# Update the catalogs after adding or changing a {% translate %} or gettext text on a buyer page,
+# then translate the new entries in each locale/<lang>/LC_MESSAGES/django.po (`make setup`
+# compiles them).
+messages: setup
+	$(PY) manage.py makemessages -l de -l fr -l es -l ja --no-wrap --add-location=file \
+	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=staticfiles \
+	  --ignore=bench --ignore=test-artifacts
 
 # Re-pin Python dependencies after changing pyproject.toml.
 lock:

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BuyerProfile, NotificationPreferences
 
@@ -18,16 +19,18 @@ class BuyerCommunicationForm(forms.ModelForm):
     class Meta:
         model = BuyerProfile
         fields = ["preferred_language", "opted_out_of_unsolicited"]
+        # A buyer page: in the buyer's language (accounts.language).
         labels = {
-            "preferred_language": "Preferred language",
-            "opted_out_of_unsolicited": "Opt out of unsolicited messages from sellers",
+            "preferred_language": _("Preferred language"),
+            "opted_out_of_unsolicited": _("Opt out of unsolicited messages from sellers"),
         }
         help_texts = {
-            "preferred_language": (
-                "Messages sellers send from AlphaDiscounters templates reach you in this language "
-                "when a translation exists (English otherwise)."
+            "preferred_language": _(
+                "Your pages on AlphaDiscounters, and the messages sellers send from "
+                "AlphaDiscounters templates, are in this language (English where a translation "
+                "is missing)."
             ),
-            "opted_out_of_unsolicited": (
+            "opted_out_of_unsolicited": _(
                 "Stops unsolicited messages from all sellers. Replies to messages you wrote still "
                 "arrive, and so do critical messages about your orders: product customization "
                 "questions, delivery scheduling and shipping address issues."

@@ -2,6 +2,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -62,6 +63,11 @@ class SellerAccount(models.Model):
     # R18: when false, new buyers (first order after `accepting_changed_at`) cannot write.
     accepting_buyer_messages = models.BooleanField(default=True)
     accepting_changed_at = models.DateTimeField(null=True, blank=True)
+    # R17: "Request a Review automatically", this many days (5-30) after delivery.
+    auto_review_requests = models.BooleanField(default=False)
+    auto_review_delay_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(5), MaxValueValidator(30)]
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

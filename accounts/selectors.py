@@ -1,6 +1,7 @@
 """Reads of the accounts domain."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
 from accounts.models import (
     BuyerProfile,
@@ -9,7 +10,8 @@ from accounts.models import (
     SellerMembership,
     User,
 )
-from core.refusals import NOT_A_PARTY_MSG, NotAParty
+from accounts.policy import owners_only_message
+from core.refusals import NOT_A_PARTY_MSG, NotAnOwner, NotAParty
 
 
 def membership_for_user(*, user: User | AnonymousUser) -> SellerMembership | None:
@@ -58,3 +60,35 @@ def require_seller_member(
     if membership is None or membership.seller_id != seller_id:
         raise NotAParty(refusal)
     return membership.seller
+
+
+# ---- owners alone change account-wide settings (SPEC section 1)
+
+
+def seller_owners(*, seller: SellerAccount) -> QuerySet[User]:
+    """The owners of a seller account, by name."""
+    return User.objects.filter(
+        seller_membership__seller=seller, seller_membership__role=SellerMembership.Role.OWNER
+    ).order_by("full_name", "email")
+
+
+def is_seller_owner(*, user: User | AnonymousUser, seller: SellerAccount) -> bool:
+    membership = membership_for_user(user=user)
+    return (
+        membership is not None
+        and membership.seller_id == seller.pk
+        and membership.role == SellerMembership.Role.OWNER
+    )
+
+
+def owners_only_notice(*, seller: SellerAccount) -> str:
+    """What a member reads on an account-wide settings page: who can change it."""
+    names = [f"{owner.get_full_name()} ({owner.email})" for owner in seller_owners(seller=seller)]
+    return owners_only_message(owner_names=names)
+
+
+def require_seller_owner(user: User | None, seller: SellerAccount) -> None:
+    """NotAnOwner (a 403 in views) unless `user` owns `seller`; None is staff or the system
+    acting outside Seller Central (the admin, commands), which may."""
+    if user is not None and not is_seller_owner(user=user, seller=seller):
+        raise NotAnOwner(owners_only_notice(seller=seller))

@@ -7,7 +7,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.aliases import alias_generate
-from accounts.models import BuyerProfile, NotificationPreferences, Relationship, SellerAccount, User
+from accounts.models import (
+    BuyerProfile,
+    NotificationPreferences,
+    Relationship,
+    SellerAccount,
+    SellerMembership,
+    User,
+)
+from accounts.selectors import require_seller_owner
+from core.refusals import NotAParty
 
 
 @transaction.atomic
@@ -35,9 +44,14 @@ def notification_preferences_update(
     buyer_message_copies: bool,
     buyer_message_copies_email: str,
     opt_out_bounces: bool,
+    actor: User | None = None,
 ) -> NotificationPreferences:
     """Notification Preferences › Messaging (R22): "Buyer Messages" copies and "Buyer Opt-out"
-    bounce-backs (R4). The copy address is kept while copies are off, ready for the next time."""
+    bounce-backs (R4). The copy address is kept while copies are off, ready for the next time.
+
+    An account-wide setting: a member `actor` who is not an owner gets NotAnOwner (None is
+    staff or the system)."""
+    require_seller_owner(actor, seller)
     preferences, _ = NotificationPreferences.objects.select_for_update().get_or_create(
         seller=seller
     )
@@ -56,13 +70,17 @@ def notification_preferences_update(
 
 
 @transaction.atomic
-def seller_set_accepting_messages(*, seller: SellerAccount, accepting: bool) -> SellerAccount:
+def seller_set_accepting_messages(
+    *, seller: SellerAccount, accepting: bool, actor: User | None = None
+) -> SellerAccount:
     """R18: start or stop accepting buyer messages (vacation).
 
     The moment of the change is recorded: while the seller is not accepting, buyers whose first
     order is placed after it, and new "Ask a question" contacts, cannot write. Saving the same
-    value again changes nothing, so that moment is not moved.
+    value again changes nothing, so that moment is not moved. An account-wide setting: a member
+    `actor` who is not an owner gets NotAnOwner (None is staff or the system).
     """
+    require_seller_owner(actor, seller)
     seller = SellerAccount.objects.select_for_update().get(pk=seller.pk)
     if seller.accepting_buyer_messages == accepting:
         return seller
@@ -114,3 +132,24 @@ def relationship_get_or_create(
         relationship.first_order_at = first_order_at
         relationship.save(update_fields=["first_order_at"])
     return relationship
+
+
+AUTO_REVIEW_OWNERS_ONLY_MSG = "Only the account owner can change automatic review requests."
+
+
+@transaction.atomic
+def seller_set_auto_review_requests(
+    *, seller: SellerAccount, actor: User, enabled: bool, delay_days: int
+) -> SellerAccount:
+    """R17: switch "Request a Review automatically" on or off, with its delay after delivery
+    (5-30 days). Owners only (SPEC section 1)."""
+    membership = SellerMembership.objects.filter(user=actor, seller=seller).first()
+    if membership is None or membership.role != SellerMembership.Role.OWNER:
+        raise NotAParty(AUTO_REVIEW_OWNERS_ONLY_MSG)
+    if not 5 <= delay_days <= 30:
+        raise ValueError("The delay is 5 to 30 days after delivery (R17).")
+    SellerAccount.objects.filter(pk=seller.pk).update(
+        auto_review_requests=enabled, auto_review_delay_days=delay_days
+    )
+    seller.auto_review_requests, seller.auto_review_delay_days = enabled, delay_days
+    return seller

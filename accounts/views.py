@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.contrib import messages as flash
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -13,9 +16,13 @@ from accounts.forms import (
     NotificationPreferencesForm,
 )
 from accounts.http import AuthenticatedRequest, SellerRequest
+from accounts.language import page_language_remember
 from accounts.selectors import (
     buyer_profile_for_user,
+    is_seller_owner,
     notification_preferences_for_seller,
+    owners_only_notice,
+    require_seller_owner,
     user_role,
 )
 from accounts.services import (
@@ -30,6 +37,17 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """`/accounts/logout/`: a GET shows a page with a "Sign out" button and signs nobody out
+    (a link, a prefetch or a mail scanner cannot end a session); the button's POST does."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "accounts/logout.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(**kwargs))
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,7 +65,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @buyer_required
 def buyer_communication_settings(request: AuthenticatedRequest) -> HttpResponse:
-    """R2: opt out of unsolicited seller messages; the language of template messages."""
+    """R2: opt out of unsolicited seller messages; the preferred language (of template messages
+    and of the buyer pages, from the next answer on)."""
     profile = buyer_profile_for_user(user=request.user)
     # Read before the form binds: a ModelForm writes the posted values onto its instance.
     opted_out_since = profile.opted_out_at if profile.opted_out_of_unsolicited else None
@@ -58,7 +77,8 @@ def buyer_communication_settings(request: AuthenticatedRequest) -> HttpResponse:
             preferred_language=form.cleaned_data["preferred_language"],
             opted_out=form.cleaned_data["opted_out_of_unsolicited"],
         )
-        flash.success(request, "Your communication settings were saved.")
+        page_language_remember(request, form.cleaned_data["preferred_language"])
+        flash.success(request, gettext("Your communication settings were saved."))
         return redirect("accounts:buyer_communication_settings")
     return render(
         request,
@@ -76,7 +96,11 @@ def buyer_communication_settings(request: AuthenticatedRequest) -> HttpResponse:
 def notification_preferences(request: SellerRequest) -> HttpResponse:
     """Notification Preferences › Messaging: "Buyer Messages" copies (R22) and "Buyer Opt-out"
     bounce-backs (R4). The section is read-only until "Edit" (`?edit=messaging`, or an htmx swap
-    of the `messaging-section` partial)."""
+    of the `messaging-section` partial). Owners alone edit it; members read it and are told who
+    can change it (a member's POST is a 403)."""
+    if request.method == "POST":
+        require_seller_owner(request.user, request.seller)
+    can_change = is_seller_owner(user=request.user, seller=request.seller)
     preferences = notification_preferences_for_seller(seller=request.seller)
     # Snapshot before a form binds: a ModelForm writes the posted values onto its instance.
     saved = {
@@ -84,7 +108,7 @@ def notification_preferences(request: SellerRequest) -> HttpResponse:
         "buyer_message_copies_email": preferences.buyer_message_copies_email,
         "opt_out_bounces": preferences.opt_out_bounces,
     }
-    editing = request.method == "POST" or request.GET.get("edit") == "messaging"
+    editing = can_change and (request.method == "POST" or request.GET.get("edit") == "messaging")
     form = None
     if editing:
         form = NotificationPreferencesForm(request.POST or None, instance=preferences)
@@ -94,28 +118,37 @@ def notification_preferences(request: SellerRequest) -> HttpResponse:
             buyer_message_copies=form.cleaned_data["buyer_message_copies"],
             buyer_message_copies_email=form.cleaned_data["buyer_message_copies_email"],
             opt_out_bounces=form.cleaned_data["opt_out_bounces"],
+            actor=request.user,
         )
         flash.success(request, "Your notification preferences were saved.")
         return redirect("accounts:notification_preferences")
     return render(
         request,
         page_or_partial(request, "accounts/notification_preferences.html", "messaging-section"),
-        {"form": form, "saved": saved},
+        {
+            "form": form,
+            "saved": saved,
+            "owners_only": "" if can_change else owners_only_notice(seller=request.seller),
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @seller_required
 def messaging_settings(request: SellerRequest) -> HttpResponse:
-    """R18: accept buyer messages on/off (vacation)."""
+    """R18: accept buyer messages on/off (vacation). Owners alone change it; members read it
+    and are told who can change it (a member's POST is a 403)."""
     seller = request.seller
+    if request.method == "POST":
+        require_seller_owner(request.user, seller)
+    can_change = is_seller_owner(user=request.user, seller=seller)
     form = AcceptingMessagesForm(
         request.POST or None,
         initial={"accepting": "on" if seller.accepting_buyer_messages else "off"},
     )
     if request.method == "POST" and form.is_valid():
         seller = seller_set_accepting_messages(
-            seller=seller, accepting=form.cleaned_data["accepting"]
+            seller=seller, accepting=form.cleaned_data["accepting"], actor=request.user
         )
         if seller.accepting_buyer_messages:
             flash.success(request, "You are accepting messages from buyers again.")
@@ -126,4 +159,12 @@ def messaging_settings(request: SellerRequest) -> HttpResponse:
                 "Buyers who ordered from you before can still write.",
             )
         return redirect("accounts:messaging_settings")
-    return render(request, "accounts/messaging_settings.html", {"form": form, "seller": seller})
+    return render(
+        request,
+        "accounts/messaging_settings.html",
+        {
+            "form": form if can_change else None,
+            "seller": seller,
+            "owners_only": "" if can_change else owners_only_notice(seller=seller),
+        },
+    )

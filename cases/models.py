@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # The case columns recomputed from its messages by cases.services.case_summaries_refresh, the
 # one place that computes them.
@@ -19,6 +20,8 @@ INBOX_SUMMARY_FIELDS = (
     "buyer_latest_at",
     "buyer_latest_snippet",
 )
+# Written with every refresh, beside the summary: when it was last recomputed (R21 metrics).
+SUMMARY_STAMP_FIELD = "summary_changed_at"
 
 
 # The vocabulary of a case's messages, which the inbox summary is computed from (the Message
@@ -54,9 +57,9 @@ MESSAGES_VISIBLE_TO_BUYER = models.Q(direction=Direction.BUYER_TO_SELLER) | mode
 
 
 class CaseStatus(models.TextChoices):
-    OPENED = "opened", "Opened"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
+    OPENED = "opened", _("Opened")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
 
 
 class Case(models.Model):
@@ -92,6 +95,9 @@ class Case(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     # Activity by the buyer or the seller (R10 counts from it; staff and tasks do not move it).
     last_activity_at = models.DateTimeField(default=timezone.now)
+    # R10: the activity the buyer was warned about ("closes tomorrow unless you reply"); equal to
+    # `last_activity_at` while that warning stands, so each quiet spell is warned about once.
+    closing_warned_for = models.DateTimeField(null=True, blank=True)
 
     # ---- inbox summary (kept by cases.services.case_summaries_refresh)
     buyer_alias = models.CharField(max_length=64)
@@ -111,6 +117,9 @@ class Case(models.Model):
     # The buyer's message center shows only what reached the buyer (no blocked seller messages).
     buyer_latest_at = models.DateTimeField(null=True, blank=True)
     buyer_latest_snippet = models.CharField(max_length=200, blank=True)
+    # When any message of the case last changed (stored, answered, flagged) or its state did:
+    # the response-time metrics (R21) recompute the days of cases changed since their last run.
+    summary_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]
@@ -128,6 +137,7 @@ class Case(models.Model):
             ),
             models.Index(fields=["buyer", "-buyer_latest_at"], name="case_buyer_center"),
             models.Index(fields=["status", "last_activity_at"], name="case_auto_close"),
+            models.Index(fields=["status", "status_changed_at"], name="case_resolved_close"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,7 @@
 """Case state machine (SPEC section 3) as pure functions."""
 
+from django.utils.translation import gettext_noop
+
 from cases.models import CaseStatus
 from core.refusals import Refusal
 
@@ -9,7 +11,9 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.CLOSED: frozenset(),
 }
 
-CASE_CLOSED_MSG = (
+# Buyers meet this refusal too: marked for translation (gettext_noop returns the text itself);
+# buyer pages show it in the buyer's language (messaging.presentation).
+CASE_CLOSED_MSG = gettext_noop(
     "This case is closed and takes no more messages. Start a new case to contact the other party."
 )
 TRANSITION_NOT_ALLOWED_MSG = "A case cannot go from {from_status} to {to_status}."

@@ -2,11 +2,12 @@
 case row. The messaging services call these in the same transaction as each message."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, Min, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Relationship, User
@@ -15,6 +16,7 @@ from cases import policy
 from cases.models import (
     INBOX_SUMMARY_FIELDS,
     MESSAGES_VISIBLE_TO_BUYER,
+    SUMMARY_STAMP_FIELD,
     Case,
     CaseStatus,
     CaseTransition,
@@ -26,6 +28,7 @@ from core.refusals import raise_if_refused
 from orders.models import Order, Product
 
 SNIPPET_LENGTH = 160
+WRITTEN = (*INBOX_SUMMARY_FIELDS, SUMMARY_STAMP_FIELD)
 SUMMARY_BATCH_SIZE = 1000
 UPDATE_BATCH_SIZE = 100
 
@@ -150,6 +153,7 @@ def _summaries(case_ids: list[int]) -> QuerySet[Case]:
 
 def _apply_summary(case: Case) -> None:
     s = case.__dict__
+    case.summary_changed_at = timezone.now()
     case.waiting_since = s["s_waiting_since"]
     # A closed case takes no reply, so it no longer waits for one.
     case.needs_response = case.waiting_since is not None and case.status != CaseStatus.CLOSED
@@ -174,22 +178,22 @@ def _apply_summary(case: Case) -> None:
 def case_summary_refresh(case: Case) -> None:
     """`case_summaries_refresh` for one case, also updating the `case` object in hand."""
     (fresh,) = _refresh(_summaries([case.pk]))
-    for name in INBOX_SUMMARY_FIELDS:
+    for name in WRITTEN:
         setattr(case, name, getattr(fresh, name))
 
 
 def _refresh(summaries: QuerySet[Case]) -> list[Case]:
-    batch = list(summaries.order_by().only("id", "status", *INBOX_SUMMARY_FIELDS))
+    batch = list(summaries.order_by().only("id", "status", *WRITTEN))
     for case in batch:
         _apply_summary(case)
     if len(batch) == 1:
         # The hot path (every message): a plain UPDATE by primary key.
         Case.objects.filter(pk=batch[0].pk).update(
-            **{name: getattr(batch[0], name) for name in INBOX_SUMMARY_FIELDS}
+            **{name: getattr(batch[0], name) for name in WRITTEN}
         )
     else:
         # Small CASE WHEN statements: one over a thousand rows costs far more than ten of 100.
-        Case.objects.bulk_update(batch, INBOX_SUMMARY_FIELDS, batch_size=UPDATE_BATCH_SIZE)
+        Case.objects.bulk_update(batch, WRITTEN, batch_size=UPDATE_BATCH_SIZE)
     return batch
 
 
@@ -211,3 +215,86 @@ def case_change_state_by_seller(
     """Resolve, Close or Reopen from the web inbox (never by email)."""
     require_seller_member(actor, case.seller_id)
     return case_transition(case=case, to_status=to_status, actor=actor, cause="seller", at=at)
+
+
+# ---- R10: auto-close of cases without activity, with a warning the day before
+
+AUTO_CLOSE_BATCH = 500
+INACTIVE_CAUSE = "closed automatically after {days} days without activity"
+RESOLVED_CAUSE = "closed automatically after {days} days resolved"
+
+
+def _close_in_batches(cases: QuerySet[Case], *, cause: str, at: datetime) -> int:
+    """Close the cases that still match `cases`, a batch per transaction, set-based: the rows
+    are locked and filtered again (a reply that lands in the meantime keeps its case open), the
+    transitions logged and the inbox summaries refreshed with the same services' building
+    blocks as one closing (`case_summaries_refresh`)."""
+    closed = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                cases.select_for_update(skip_locked=True).values_list("pk", "status")[
+                    :AUTO_CLOSE_BATCH
+                ]
+            )
+            if not batch:
+                return closed
+            for _, status in batch:
+                raise_if_refused(
+                    policy.refuse_transition(from_status=status, to_status=CaseStatus.CLOSED)
+                )
+            ids = [pk for pk, _ in batch]
+            CaseTransition.objects.bulk_create(
+                CaseTransition(
+                    case_id=pk,
+                    from_status=status,
+                    to_status=CaseStatus.CLOSED,
+                    actor=None,
+                    cause=cause,
+                    created_at=at,
+                )
+                for pk, status in batch
+            )
+            Case.objects.filter(pk__in=ids).update(status=CaseStatus.CLOSED, status_changed_at=at)
+            case_summaries_refresh(ids)
+            closed += len(ids)
+
+
+def cases_auto_close(*, now: datetime | None = None) -> int:
+    """R10: close Opened cases with no buyer or seller activity for CASE_AUTO_CLOSE_DAYS and
+    Resolved cases CASE_RESOLVED_CLOSE_DAYS after they were resolved, each through
+    `case_transition` (logged, inbox summary refreshed), in batches. Safe to run twice."""
+    now = now or timezone.now()
+    inactive_days, resolved_days = settings.CASE_AUTO_CLOSE_DAYS, settings.CASE_RESOLVED_CLOSE_DAYS
+    inactive = Case.objects.filter(
+        status=CaseStatus.OPENED, last_activity_at__lte=now - timedelta(days=inactive_days)
+    ).order_by("last_activity_at")
+    resolved = Case.objects.filter(
+        status=CaseStatus.RESOLVED, status_changed_at__lte=now - timedelta(days=resolved_days)
+    ).order_by("status_changed_at")
+    return _close_in_batches(
+        inactive, cause=INACTIVE_CAUSE.format(days=inactive_days), at=now
+    ) + _close_in_batches(resolved, cause=RESOLVED_CAUSE.format(days=resolved_days), at=now)
+
+
+def cases_closing_warn(*, now: datetime | None = None) -> list[Case]:
+    """R10: the Opened cases that close within a day unless someone writes, not yet warned
+    about for this quiet spell; marks them warned and returns them (the caller tells the
+    buyer). A reply moves `last_activity_at`, so the next quiet spell is warned about again."""
+    now = now or timezone.now()
+    days = settings.CASE_AUTO_CLOSE_DAYS
+    due = Case.objects.filter(
+        status=CaseStatus.OPENED,
+        last_activity_at__lte=now - timedelta(days=days - 1),
+        last_activity_at__gt=now - timedelta(days=days),
+    ).exclude(closing_warned_for=F("last_activity_at"))
+    warned = []
+    for case in due.select_related("relationship", "seller")[:AUTO_CLOSE_BATCH]:
+        if (
+            Case.objects.filter(pk=case.pk, last_activity_at=case.last_activity_at)
+            .exclude(closing_warned_for=F("last_activity_at"))
+            .update(closing_warned_for=F("last_activity_at"))
+        ):
+            case.closing_warned_for = case.last_activity_at
+            warned.append(case)
+    return warned

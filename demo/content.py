@@ -364,6 +364,96 @@ PROACTIVE_CRITICAL = (
 )
 
 SELLER_LETTER = "Hello {first_name},\n\n{body}\n\nBest regards,\n{signer}\n{business}"
+
+
+# ---- the sellers' templates (R23): name, tags, text, and the buyer topic (subject) a member
+# answers with it. Seller slug "" is every demo seller's.
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    name: str
+    tags: tuple[str, ...]
+    text: str
+    topic: str = ""  # the Topic.subject it answers in the demo stories
+    seller_slug: str = ""
+
+
+_SIGNED = "\n\nBest regards,\n{business_name}"
+DEMO_TEMPLATES = [
+    DemoTemplate(
+        "Parcel held at the carrier",
+        ("Shipping", "Delays"),
+        "Hello {buyer_name},\n\nsorry for the wait. We checked with the carrier: the parcel "
+        "for order {order_number} was held at their regional depot because of high volume and is "
+        "moving again. It should reach you within two days. If it does not, let us know and we "
+        "will send a replacement." + _SIGNED,
+        topic="Where is my parcel?",
+    ),
+    DemoTemplate(
+        "Ships with tomorrow's pickup",
+        ("Shipping",),
+        "Hello {buyer_name},\n\nthank you for your patience. Your {product_name} is packed and "
+        "goes out with tomorrow morning's pickup, so it should arrive within two to three "
+        "business days. You will get the tracking number as soon as it ships." + _SIGNED,
+        topic="When will my order ship?",
+    ),
+    DemoTemplate(
+        "How to return an item",
+        ("Returns",),
+        "Hello {buyer_name},\n\nno problem. Open order {order_number} in Your Orders and choose "
+        "Return items; the prepaid label is created there. Your refund is issued as soon as the "
+        "carrier scans the parcel." + _SIGNED,
+        topic="Return request",
+    ),
+    DemoTemplate(
+        "Damaged on arrival: replacement",
+        ("Returns", "Damage"),
+        "Hello {buyer_name},\n\nwe are sorry your {product_name} arrived damaged, and thank you "
+        "for the photo. We are sending a replacement today at no cost. You can keep or recycle "
+        "the damaged one." + _SIGNED,
+        topic="Item arrived damaged",
+    ),
+    DemoTemplate(
+        "Shipping to Canada",
+        ("Shipping", "International"),
+        "Thank you for asking. We ship to Canada with tracked delivery. It usually takes seven "
+        "to ten business days, and any import fees are shown at checkout." + _SIGNED,
+        topic="Shipping to Canada",
+    ),
+    DemoTemplate(
+        "Invoice attached",
+        ("Invoices",),
+        "Hello {buyer_name},\n\nplease find the invoice for order {order_number} attached. Let "
+        "us know if the company name or address on it needs to be changed." + _SIGNED,
+    ),
+    DemoTemplate(
+        "Rain jacket sizing",
+        ("Sizing", "Clothing"),
+        "With a fleece underneath we recommend one size up: the {product_name} is cut slightly "
+        "slim in the chest. Sleeves are long enough for trekking poles." + _SIGNED,
+        topic="Sizing for the rain jacket",
+        seller_slug="acme-outfitters",
+    ),
+    DemoTemplate(
+        "Delivery appointment",
+        ("Delivery", "Furniture"),
+        "Hello {buyer_name},\n\nour furniture carrier will call you two days before delivery "
+        "of order {order_number} to agree on a two-hour slot, carry the {product_name} to the "
+        "room of your choice and take the packaging away." + _SIGNED,
+        topic="Delivery appointment for furniture",
+        seller_slug="nordic-home",
+    ),
+    DemoTemplate(
+        "Made to order: lead time",
+        ("Handmade", "Shipping"),
+        "Hello {buyer_name},\n\nthank you for your order {order_number}. Each {product_name} is "
+        "made by hand in our Kyoto workshop, so it ships within five working days. We will "
+        "send you the tracking number the day it leaves." + _SIGNED,
+        seller_slug="kyoto-handmade",
+    ),
+]
+TEMPLATE_REPLY_SHARE = 0.8  # how often a member answers a topic with its template
 ASK_SHARE = 0.2  # share of demo cases that are "Ask a question" without an order (R24)
 TRANSLATED_SHARE = 0.7  # how often a buyer with another language writes in it, when we can
 

@@ -6,6 +6,10 @@ request is made by the service the app itself uses for it, at its own moment of 
 opens and its R4 notice, and the rules (R2-R9, R17) judge it at that moment; the flag and state
 services take `at=`. The inbox summary of each case is therefore what the services computed,
 never written here.
+
+Each demo seller also gets a handful of templates with tags (R23), saved by the service Manage
+Templates uses; members answer most buyer topics that have a template with it, filled in as
+Insert Template fills it, so the template analytics on Manage Templates have uses to show.
 """
 
 import random
@@ -21,12 +25,14 @@ from demo.content import (
     ABUSIVE_TEXT,
     ASK_SHARE,
     DEMO_CASE_PLAN,
+    DEMO_TEMPLATES,
     PROACTIVE_BLOCKED,
     PROACTIVE_CRITICAL,
     PROACTIVE_DELIVERED,
     SELLER_LETTER,
     SIZE_CHART_LINES,
     SPAM_TOPIC,
+    TEMPLATE_REPLY_SHARE,
     THANKS,
     TOPICS,
     TRANSLATED_SHARE,
@@ -49,6 +55,9 @@ from messaging.services import (
     review_request_send,
 )
 from orders.models import Order, OrderStatus, Product
+from templates_app.models import SellerTemplate
+from templates_app.selectors import placeholder_values, template_fill
+from templates_app.services import seller_template_create
 
 # The seller's Contact Buyer messages (reason, subject, body) and how many hours ago each was
 # sent: one delivered, one blocked by the buyer's opt-out (R2) with its inbox notice (R4), and a
@@ -65,12 +74,45 @@ def demo_stories_play(
     then the seller's own Contact Buyer messages and a review request. One transaction per
     seller, so an interrupted run leaves a seller with all of its story or none of it."""
     rng = random.Random(seed)
+    demo_templates_ensure(sellers=sellers)
     for seller in sellers:
         with transaction.atomic():
             if not Case.objects.filter(seller=seller).exists():
                 _buyer_cases_play(rng, now, seller=seller, buyers=buyers)
             if not Case.objects.filter(seller=seller, started_by=Case.StartedBy.SELLER).exists():
                 _seller_contacts_play(rng, now, seller=seller, buyers=buyers)
+
+
+def demo_templates_ensure(*, sellers: list[SellerAccount]) -> None:
+    """A handful of templates with tags for each demo seller (R23), through the service Manage
+    Templates saves with (R12 and placeholders checked); only the ones missing by name."""
+    for seller in sellers:
+        existing = set(SellerTemplate.objects.filter(seller=seller).values_list("name", flat=True))
+        for demo in DEMO_TEMPLATES:
+            if demo.seller_slug in ("", seller.slug) and demo.name not in existing:
+                seller_template_create(
+                    seller=seller, name=demo.name, text=demo.text, tag_names=demo.tags
+                )
+
+
+def _template_reply(script: CaseScript, case: Case) -> tuple[str, int] | None:
+    """The seller's template for the case's topic, filled in for the case, as Insert Template
+    fills it, most of the time (the members sometimes write their own)."""
+    demo = next(
+        (
+            t
+            for t in DEMO_TEMPLATES
+            if t.topic == script.topic.subject and t.seller_slug in ("", script.seller.slug)
+        ),
+        None,
+    )
+    if demo is None or random.Random(f"template-{case.pk}").random() > TEMPLATE_REPLY_SHARE:
+        return None
+    template = SellerTemplate.objects.filter(seller=script.seller, name=demo.name).first()
+    if template is None:
+        return None
+    filled = template_fill(template, placeholder_values(seller=script.seller, case=case))
+    return None if filled.refusal is not None else (filled.text, template.pk)
 
 
 def _members(seller: SellerAccount) -> list[User]:
@@ -299,6 +341,10 @@ def _seller_reply(script: CaseScript, *, case: Case, member: User, at: datetime)
         signer=member.get_short_name(),
         business=script.seller.business_name,
     )
+    template_id = None
+    from_template = _template_reply(script, case)
+    if from_template is not None:
+        body, template_id = from_template
     files = []
     if script.topic.seller_file == "invoice":
         assert script.order is not None
@@ -306,7 +352,7 @@ def _seller_reply(script: CaseScript, *, case: Case, member: User, at: datetime)
         files.append(IncomingAttachment(f"invoice-{script.order.number}.pdf", pdf))
     elif script.topic.seller_file == "size-chart":
         files.append(IncomingAttachment("size-chart.pdf", demo_pdf(SIZE_CHART_LINES)))
-    draft = Draft(body_text=body, attachments=files)
+    draft = Draft(body_text=body, attachments=files, template_id=template_id)
     return message_send(sender=member, case=case, draft=draft, now=at)
 
 

@@ -5,6 +5,8 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SellerAccount
 from messaging.attachments import CONTENT_TYPES, IncomingAttachment, format_size
@@ -21,10 +23,11 @@ REPORT_DETAILS_MAX_LENGTH = 2000
 
 def attachments_help_text() -> str:
     """R13 as every form with attachments states it, from the settings and the allowed types:
-    "Up to 10 files, 7 MB each: .txt, .pdf, …"."""
-    return (
-        f"Up to {settings.MESSAGING_ATTACHMENTS_PER_MESSAGE} files, "
-        f"{format_size(settings.MESSAGING_ATTACHMENT_MAX_BYTES)} each: " + ", ".join(CONTENT_TYPES)
+    "Up to 10 files, 7 MB each: .txt, .pdf, …" (in the language of the page)."""
+    return gettext("Up to {count} files, {size} each: {types}").format(
+        count=settings.MESSAGING_ATTACHMENTS_PER_MESSAGE,
+        size=format_size(settings.MESSAGING_ATTACHMENT_MAX_BYTES),
+        types=", ".join(CONTENT_TYPES),
     )
 
 
@@ -53,7 +56,7 @@ class AttachmentsField(MultipleFileField):
     """
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", "Attachments")
+        kwargs.setdefault("label", _("Attachments"))
         kwargs.setdefault("help_text", lazy(attachments_help_text, str)())
         super().__init__(*args, **kwargs)
 
@@ -65,26 +68,58 @@ def incoming_attachments(files: Iterable[UploadedFile] | None) -> list[IncomingA
 
 class MessageBodyField(forms.CharField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", "Message")
+        kwargs.setdefault("label", _("Message"))
         kwargs.setdefault("max_length", BODY_MAX_LENGTH)
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6, "class": "form-control"}))
         kwargs.setdefault("strip", True)
         super().__init__(*args, **kwargs)
 
 
+# Buyers read the forms below in their language (accounts.language): their texts are translated.
 class ReplyForm(forms.Form):
-    body = MessageBodyField(label="Reply")
+    body = MessageBodyField(label=_("Reply"))
     attachments = AttachmentsField()
 
 
+class TemplateIdField(forms.IntegerField):
+    """The seller template a message was started from (R23), filled in by Insert Template;
+    anything that is not an id is no template (the send funnel ignores other sellers' ids)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        try:
+            number = super().to_python(value)
+        except forms.ValidationError:
+            return None
+        return number if number is not None and number > 0 else None
+
+
+class SellerReplyForm(ReplyForm):
+    """The seller's reply box: a reply, attachments and the template it started from."""
+
+    template = TemplateIdField()
+
+
+# Buyers report seller messages with this form too: marked for translation (gettext_noop keeps
+# the English text; the form shows it translated).
+REPORT_REASON_REQUIRED_MSG = gettext_noop("Choose why you are reporting this message.")
+
+
 class ReportForm(forms.Form):
+    """R16: the reason is the reporter's own choice; nothing is preselected."""
+
     reason = forms.ChoiceField(
-        label="Reason",
-        choices=ReportReason.choices,
+        label=_("Reason"),
+        choices=[("", _("Choose a reason…")), *ReportReason.choices],
+        error_messages={"required": _(REPORT_REASON_REQUIRED_MSG)},
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     details = forms.CharField(
-        label="Details (optional)",
+        label=_("Details (optional)"),
         required=False,
         max_length=REPORT_DETAILS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
@@ -128,18 +163,18 @@ class ContactSellerForm(forms.Form):
     """A buyer writes to the seller about one order."""
 
     reason = forms.ChoiceField(
-        label="Contact reason",
-        choices=[("", "Choose a reason…"), *BuyerContactReason.choices],
+        label=_("Contact reason"),
+        choices=[("", _("Choose a reason…")), *BuyerContactReason.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     subject = forms.CharField(
-        label="Subject",
+        label=_("Subject"),
         max_length=SUBJECT_MAX_LENGTH,
         required=False,
-        help_text="Leave it empty to use the contact reason and the order ID.",
+        help_text=_("Leave it empty to use the contact reason and the order ID."),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    body = MessageBodyField(label="Message")
+    body = MessageBodyField()
     attachments = AttachmentsField()
 
     def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
@@ -150,8 +185,10 @@ class ContactSellerForm(forms.Form):
     def subject_for(*, reason: str, order_number: str) -> str:
         """The subject prefilled from the reason and the order ID."""
         if reason in BuyerContactReason.values:
-            return f"{BuyerContactReason(reason).label} — order {order_number}"
-        return f"Question about order {order_number}"
+            return gettext("{reason} — order {order_number}").format(
+                reason=BuyerContactReason(reason).label, order_number=order_number
+            )
+        return gettext("Question about order {order_number}").format(order_number=order_number)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -167,18 +204,18 @@ class StoreAskForm(forms.Form):
     """R24: "Ask a question" from the storefront, without an order."""
 
     product = forms.ModelChoiceField(
-        label="Product (optional)",
+        label=_("Product (optional)"),
         queryset=Product.objects.none(),
         required=False,
-        empty_label="A general question, not about one product",
+        empty_label=_("A general question, not about one product"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     subject = forms.CharField(
-        label="Subject",
+        label=_("Subject"),
         max_length=SUBJECT_MAX_LENGTH,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    body = MessageBodyField(label="Message")
+    body = MessageBodyField()
 
     def __init__(self, *args: Any, seller: SellerAccount, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -200,6 +237,9 @@ class ContactBuyerForm(forms.Form):
     )
     body = MessageBodyField(label="Message")
     attachments = AttachmentsField()
+    # R23: the seller template, or the platform template of the reason, the text started from.
+    template = TemplateIdField()
+    platform_template = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, reasons: list[ReasonAvailability], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

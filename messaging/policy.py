@@ -8,14 +8,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext_noop
+
 from cases.policy import refuse_new_message
 from core.refusals import Refusal
-from messaging.content_rules import refuse_content
+from templates_app.content_rules import refuse_content
+from templates_app.placeholders import refuse_unfilled_placeholders
 
-SELLER_TO_SELLER_MSG = (
+# Refusals a buyer can meet are marked for translation (gettext_noop: the text itself, nothing is
+# translated here); buyer pages show them in the buyer's language (messaging.presentation).
+SELLER_TO_SELLER_MSG = gettext_noop(
     "Members of a seller account cannot contact other sellers through “Ask a question”."
 )
-NOT_ACCEPTING_MSG = (
+NOT_ACCEPTING_MSG = gettext_noop(
     "{business_name} is not accepting messages from new buyers at the moment. "
     "If you have an order with them, contact them from the order page."
 )
@@ -203,6 +208,17 @@ OPTED_OUT_BLOCK_MSG = (
 )
 
 
+OPT_OUT_RULE = "R2"
+# Said once above the list of undelivered messages (R4), not again for each of them.
+OPTED_OUT_LIST_MSG = (
+    "These messages were not delivered because the buyers opted out of unsolicited messages. "
+    "Replies to a buyer's own messages always go through. If a message is critical to "
+    "completing the order, send it again from Contact Buyer with a critical contact reason "
+    "(product customization question, delivery scheduling or shipping address issue), or with "
+    "“[Important]” in the email subject."
+)
+
+
 def block_for_opt_out(
     *, buyer_opted_out: bool, replies_to_buyer: bool, critical: bool
 ) -> Refusal | None:
@@ -210,7 +226,7 @@ def block_for_opt_out(
     a case the buyer started or has written on: buyers cannot opt out of replies to their own
     messages), or it is critical (R3). A block is stored and bounced back (R4), not refused."""
     if buyer_opted_out and not replies_to_buyer and not critical:
-        return Refusal(rule="R2", message=OPTED_OUT_BLOCK_MSG)
+        return Refusal(rule=OPT_OUT_RULE, message=OPTED_OUT_BLOCK_MSG)
     return None
 
 
@@ -371,6 +387,8 @@ class SendFacts:
     attachment_refusal: Refusal | None = None
     # A live check while the sender types: a contact reason not chosen yet is no problem yet.
     live: bool = False
+    # Started from a seller or platform template (R23): no placeholder may be left in it.
+    from_template: bool = False
 
     @property
     def proactive(self) -> bool:
@@ -409,7 +427,7 @@ def _refusals(facts: SendFacts) -> Iterator[Refusal | None]:
     """The rules in the order they are applied; the first refusal is the verdict.
 
     Who may write at all comes first (R20, R18), then the case (R9), then what a proactive
-    seller message may be about (R17, R5, R6, R7), then the message itself (R3, R12, R13), and
+    seller message may be about (R17, R5, R6, R7), then the message itself (R3, R12, R23, R13), and
     last the daily limit (R8), so a refused draft never uses up a message of the day.
     """
     if not facts.from_seller and facts.case_status is None:
@@ -443,17 +461,16 @@ def _refusals(facts: SendFacts) -> Iterator[Refusal | None]:
             yield refuse_missing_order_id(has_order_id=facts.names_order_id)
     if facts.from_seller:
         yield refuse_important_mark(subject=facts.subject, critical=facts.critical)
+        # Every content problem of the subject and the body in one refusal (R12).
         yield refuse_content(
-            text=facts.subject,
-            allowed_addresses=facts.allowed_addresses,
-            marketing_phrases=facts.marketing_phrases,
-        )
-        yield refuse_content(
+            subject=facts.subject,
             text=facts.body_text,
             html=facts.body_html,
             allowed_addresses=facts.allowed_addresses,
             marketing_phrases=facts.marketing_phrases,
         )
+        if facts.from_template:
+            yield refuse_unfilled_placeholders(f"{facts.subject}\n{facts.body_text}")
     yield facts.attachment_refusal
     if facts.from_seller:
         yield refuse_daily_limit(sent_today=facts.sent_today, limit=facts.daily_limit)

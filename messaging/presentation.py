@@ -1,4 +1,5 @@
-"""What the inbox shows for each case row, computed in Python once per row.
+"""What the pages show, computed in Python: the inbox's case rows, and refusals as buyers read
+them.
 
 The inbox is the hot page: formatting dates, ages and links here costs a fraction of the
 equivalent template filters and tags, 25 times per page.
@@ -9,7 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils.translation import gettext
+
 from cases.models import Case
+from cases.policy import CASE_CLOSED_MSG
+from core.refusals import Refusal
+from messaging.models import BuyerContactReason, SellerContactReason
+from messaging.policy import NOT_ACCEPTING_MSG, SELLER_TO_SELLER_MSG
 
 
 @dataclass(frozen=True)
@@ -51,3 +58,44 @@ def inbox_rows_decorate(
             if case.needs_response and case.waiting_since
             else None
         )
+
+
+# The refusals a buyer can meet whose text carries a value: translated from the template.
+_BUYER_REFUSAL_TEMPLATES = {
+    "R9": CASE_CLOSED_MSG,
+    "R18": NOT_ACCEPTING_MSG,
+    "R20": SELLER_TO_SELLER_MSG,
+}
+
+
+def refusal_text_for_buyer(refusal: Refusal, *, business_name: str) -> str:
+    """A refusal in the language of the page (the buyer's): the rules write English texts
+    marked for translation (gettext_noop), and this translates them where buyers read them.
+    A text without a translation stays English."""
+    template = _BUYER_REFUSAL_TEMPLATES.get(refusal.rule)
+    if template is None or refusal.message != template.format(business_name=business_name):
+        return gettext(refusal.message)
+    return gettext(template).format(business_name=business_name)
+
+
+# ---- a refusal in a flash message: its rule rides in `extra_tags`, so base.html can give the
+# alert its data-rule attribute and the link to the messaging policy (the text stays words)
+
+FLASH_RULE_PREFIX = "rule-"
+
+
+def flash_rule_tag(rule: str) -> str:
+    """`flash.error(request, refusal.message, extra_tags=flash_rule_tag(refusal.rule))`."""
+    return f"{FLASH_RULE_PREFIX}{rule}"
+
+
+# ---- contact reasons as people read them (the buyer's or the seller's, R5)
+
+
+def contact_reason_label(key: str) -> str:
+    """The label of a buyer or seller contact reason ("Shipping or delivery"); an unknown code
+    is shown as words ("some_reason" → "Some reason") rather than as a code."""
+    for reasons in (BuyerContactReason, SellerContactReason):
+        if key in reasons.values:
+            return str(reasons(key).label)
+    return key.replace("_", " ").capitalize()

@@ -1,18 +1,48 @@
 """Reads of the messaging domain, always scoped to the party asking."""
 
-from datetime import UTC, datetime, timedelta
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from accounts.models import SellerAccount, User
+from accounts.models import (
+    NotificationPreferences,
+    Relationship,
+    SellerAccount,
+    SellerMembership,
+    User,
+)
 from accounts.selectors import seller_for_user
-from cases.models import INBOX_SUMMARY_FIELDS, MESSAGES_VISIBLE_TO_BUYER, Case, CaseStatus
+from cases.models import (
+    INBOX_SUMMARY_FIELDS,
+    MESSAGES_VISIBLE_TO_BUYER,
+    Case,
+    CaseStatus,
+    CaseTransition,
+    ResponseState,
+)
 from core.refusals import Refusal
 from messaging import policy
-from messaging.models import Attachment, BlockedMessageNotice, Direction, Message, Outcome
+from messaging.models import (
+    Attachment,
+    BlockedMessageNotice,
+    Direction,
+    InboundMail,
+    Message,
+    MessageReport,
+    MessagingPermission,
+    MetricsWatermark,
+    OutboundEmail,
+    Outcome,
+    ResponseTimeDaily,
+    StaffWarning,
+)
 from orders.models import Order, OrderStatus
-from orders.selectors import order_category_flags
+from orders.numbers import ORDER_NUMBER_DIGITS, order_number_fragments
+from orders.selectors import order_category_flags, order_number_search
 
 # Inbox filters: (label, condition on the case row, ordering). The default view is an index scan
 # on (seller, needs_response, waiting_since).
@@ -45,7 +75,8 @@ def case_list_for_seller(
 ) -> QuerySet[Case]:
     """The inbox: the seller's cases under one filter, optionally searched.
 
-    Search looks at the buyer alias, the order ID, the subject and the text of the messages.
+    Search looks at the buyer alias, the order ID (typed with or without its dashes), the subject
+    and the text of the messages.
     The matching case ids are one UNION of the two sides, so on PostgreSQL each side is a
     trigram index lookup (cases/0005, messaging/0005) rather than a test of every case row.
     """
@@ -55,7 +86,7 @@ def case_list_for_seller(
     if query:
         on_case = Case.objects.filter(
             Q(buyer_alias__icontains=query.lower())
-            | Q(order_number__icontains=query)
+            | order_number_search(query, field="order_number")
             | Q(subject__icontains=query),
             seller=seller,
         ).values("id")
@@ -131,6 +162,39 @@ def attachment_scope_for_user(*, user: User) -> QuerySet[Attachment]:
     return attachments.filter(message__in=message_scope_for_buyer(buyer=user))
 
 
+ORDER_CASE_COLUMNS = (
+    "id",
+    "subject",
+    "status",
+    "needs_response",
+    "message_count",
+    "latest_message_at",
+    "latest_direction",
+    "latest_snippet",
+    "buyer_latest_at",
+    "buyer_latest_snippet",
+)
+
+
+def order_cases_for_seller(*, seller: SellerAccount, order: Order) -> QuerySet[Case]:
+    """The seller's cases about one order (its order page lists them), latest first."""
+    return (
+        Case.objects.filter(seller=seller, order=order)
+        .order_by("-latest_message_at", "-id")
+        .only(*ORDER_CASE_COLUMNS)
+    )
+
+
+def order_cases_for_buyer(*, buyer: User, order: Order) -> QuerySet[Case]:
+    """The buyer's cases about one order that reached them (as in the message center)."""
+    return (
+        _cases_reached_buyer(buyer)
+        .filter(order=order)
+        .order_by("-buyer_latest_at", "-id")
+        .only(*ORDER_CASE_COLUMNS)
+    )
+
+
 def case_list_for_buyer(*, buyer: User) -> QuerySet[Case]:
     """The buyer message center: their cases, latest first."""
     return _cases_reached_buyer(buyer).select_related("seller").order_by("-buyer_latest_at", "-id")
@@ -156,9 +220,224 @@ def blocked_notices_for_seller(
     return notices[:limit], undismissed.count() - limit
 
 
+def blocked_notice_count_for_seller(*, seller: SellerAccount) -> int:
+    """R4: how many "not delivered" notices the seller has not dismissed (the inbox's line)."""
+    return BlockedMessageNotice.objects.filter(seller=seller, dismissed_at__isnull=True).count()
+
+
+def blocked_notice_list_for_seller(*, seller: SellerAccount) -> QuerySet[BlockedMessageNotice]:
+    """R4: the undismissed notices, newest first, each with its message and case (one query a
+    page)."""
+    return (
+        BlockedMessageNotice.objects.filter(seller=seller, dismissed_at__isnull=True)
+        .select_related("message", "message__case")
+        .order_by("-created_at", "-id")
+    )
+
+
 def blocked_notice_scope_for_seller(*, seller: SellerAccount) -> QuerySet[BlockedMessageNotice]:
     """Notices a seller's member may act on; another seller's notice is simply not in it."""
     return BlockedMessageNotice.objects.filter(seller=seller)
+
+
+# ---- staff warnings (R16): at the top of the warned party's message center until dismissed
+
+STAFF_WARNINGS_SHOWN = 5
+
+
+def _warnings_shown(warnings: QuerySet[StaffWarning]) -> list[StaffWarning]:
+    return list(
+        warnings.filter(dismissed_at__isnull=True)
+        .select_related("report__message__case__seller")
+        .order_by("-created_at", "-id")[:STAFF_WARNINGS_SHOWN]
+    )
+
+
+def staff_warning_scope_for_seller(*, seller: SellerAccount) -> QuerySet[StaffWarning]:
+    """Warnings to this seller account; a warning to its buyer or to another seller is not in
+    it (views answer 404)."""
+    return StaffWarning.objects.filter(seller=seller, party=StaffWarning.Party.SELLER)
+
+
+def staff_warning_scope_for_buyer(*, buyer: User) -> QuerySet[StaffWarning]:
+    return StaffWarning.objects.filter(buyer=buyer, party=StaffWarning.Party.BUYER)
+
+
+def staff_warnings_for_seller(*, seller: SellerAccount) -> list[StaffWarning]:
+    """The seller's undismissed warnings (the latest few), newest first, each with the reported
+    message and its case (one query)."""
+    return _warnings_shown(staff_warning_scope_for_seller(seller=seller))
+
+
+def staff_warnings_for_buyer(*, buyer: User) -> list[StaffWarning]:
+    return _warnings_shown(staff_warning_scope_for_buyer(buyer=buyer))
+
+
+# ---- staff: the dispute file of one order, alias or case (R25)
+
+DISPUTE_FILE_MAX_CASES = 200
+_CASE_ID = re.compile(r"(?:case\s*)?#?\s*(\d{1,12})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DisputeFile:
+    """Everything about one order, alias or case, for staff: its relationship (the buyer, the
+    seller and their two aliases), every case with its state transitions and all its messages
+    both ways (blocked and rejected ones too), each message with its attachments, its inbox
+    notice (R4), its reports with the warnings issued, the inbound mail it came from (with any
+    bounce) and the emails sent for it; for an alias, the mail to it that became no message.
+
+    The cases are oldest first; past `DISPUTE_FILE_MAX_CASES` only the latest are listed
+    (`more_cases`)."""
+
+    kind: str  # "order", "alias" or "case"
+    key: str  # the order ID, the alias or the case ID
+    relationship: Relationship
+    cases: list[Case]
+    more_cases: bool
+    orders: list[Order]
+    unthreaded_mails: list[InboundMail]
+
+    @property
+    def message_count(self) -> int:
+        return sum(len(case.messages.all()) for case in self.cases)
+
+    @property
+    def not_delivered_count(self) -> int:
+        return sum(
+            message.outcome != Outcome.DELIVERED
+            for case in self.cases
+            for message in case.messages.all()
+        )
+
+    @property
+    def report_count(self) -> int:
+        return sum(
+            len(message.reports.all()) for case in self.cases for message in case.messages.all()
+        )
+
+
+def _emails() -> "Prefetch[str, QuerySet[OutboundEmail], str]":
+    return Prefetch("emails", queryset=OutboundEmail.objects.defer("payload").order_by("id"))
+
+
+def _bounces() -> "Prefetch[str, QuerySet[OutboundEmail], str]":
+    return Prefetch("bounces", queryset=OutboundEmail.objects.defer("payload").order_by("id"))
+
+
+def _dispute_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with everything the file shows, in a fixed number of queries whatever the
+    number of messages: one per kind of row (raw mail and email payloads left out)."""
+    reports = MessageReport.objects.select_related("reporter", "reviewed_by").prefetch_related(
+        Prefetch(
+            "warnings",
+            queryset=StaffWarning.objects.select_related("issued_by", "dismissed_by").order_by(
+                "created_at", "id"
+            ),
+        )
+    )
+    messages = (
+        Message.objects.select_related("sender", "notice", "no_response_needed_by")
+        .prefetch_related(
+            _attachments(),
+            Prefetch("reports", queryset=reports.order_by("created_at", "id")),
+            Prefetch(
+                "inbound_mails",
+                queryset=InboundMail.objects.defer("raw")
+                .prefetch_related(_bounces())
+                .order_by("received_at", "id"),
+            ),
+            _emails(),
+        )
+        .order_by("created_at", "id")
+    )
+    return cases.select_related(
+        "order", "product", "relationship__buyer", "relationship__seller"
+    ).prefetch_related(
+        Prefetch(
+            "transitions",
+            queryset=CaseTransition.objects.select_related("actor").order_by("created_at", "id"),
+        ),
+        Prefetch("messages", queryset=messages),
+    )
+
+
+def _dispute_subject(
+    text: str,
+) -> tuple[str, str, Relationship | None, Order | None, QuerySet[Case]] | None:
+    """What the staff member typed: an alias (buyer or seller), an order ID (17 digits, dashes
+    and spaces optional) or a case ID ("1234", "#1234", "case 1234"); None when it is none of
+    them or names nothing."""
+    relationships = Relationship.objects.select_related("buyer", "seller")
+    if "@" in text:
+        alias = text.lower()
+        relationship = relationships.filter(
+            Q(buyer_alias__iexact=alias) | Q(seller_alias__iexact=alias)
+        ).first()
+        if relationship is None:
+            return None
+        return "alias", alias, relationship, None, Case.objects.filter(relationship=relationship)
+    compact = re.sub(r"[\s-]", "", text)
+    if compact.isdigit() and len(compact) == ORDER_NUMBER_DIGITS:
+        number = order_number_fragments(compact)[0]
+        order = (
+            Order.objects.select_related("relationship__buyer", "relationship__seller")
+            .filter(number=number)
+            .first()
+        )
+        if order is None:
+            return None
+        in_messages = Message.objects.filter(order=order).order_by().values("case_id")
+        cases = Case.objects.filter(Q(order=order) | Q(pk__in=in_messages))
+        return "order", number, order.relationship, order, cases
+    match = _CASE_ID.fullmatch(text)
+    if match is None:
+        return None
+    return "case", match.group(1), None, None, Case.objects.filter(pk=int(match.group(1)))
+
+
+def dispute_file(query: str) -> DisputeFile | None:
+    """R25: the dispute file for an order ID, an alias or a case ID (staff only: the admin view
+    checks the permissions); None when nothing matches."""
+    text = query.strip()
+    subject = _dispute_subject(text) if text else None
+    if subject is None:
+        return None
+    kind, key, relationship, order, cases = subject
+    latest_first = list(
+        _dispute_cases(cases.order_by("-created_at", "-id"))[: DISPUTE_FILE_MAX_CASES + 1]
+    )
+    if relationship is None:  # a case ID: the case names its relationship
+        if not latest_first:
+            return None
+        relationship = latest_first[0].relationship
+    orders: list[Order] = []
+    unthreaded: list[InboundMail] = []
+    if kind == "alias":
+        orders = list(Order.objects.filter(relationship=relationship).order_by("-placed_at"))
+        unthreaded = list(
+            InboundMail.objects.filter(
+                Q(recipient__iexact=relationship.buyer_alias)
+                | Q(recipient__iexact=relationship.seller_alias),
+                message__isnull=True,
+            )
+            .defer("raw")
+            .prefetch_related(_bounces())
+            .order_by("received_at", "id")
+        )
+    elif order is not None:
+        orders = [order]
+    else:
+        orders = [case.order for case in latest_first if case.order is not None][:1]
+    return DisputeFile(
+        kind=kind,
+        key=key,
+        relationship=relationship,
+        cases=latest_first[:DISPUTE_FILE_MAX_CASES][::-1],
+        more_cases=len(latest_first) > DISPUTE_FILE_MAX_CASES,
+        orders=orders,
+        unthreaded_mails=unthreaded,
+    )
 
 
 # ---- what a seller may still send (R5, R6, R8, R17)
@@ -215,7 +494,11 @@ def contact_buyer_refusal(order: Order) -> Refusal | None:
 
 
 def review_already_requested(order: Order) -> bool:
-    return Message.objects.filter(order=order, contact_reason=policy.REVIEW_REQUEST_REASON).exists()
+    """R17: once per order counts a request that reached the buyer; one blocked by the buyer's
+    opt-out (R2) did not, so it does not use up the order's one request."""
+    return Message.objects.filter(
+        order=order, contact_reason=policy.REVIEW_REQUEST_REASON, outcome=Outcome.DELIVERED
+    ).exists()
 
 
 def review_request_refusal(order: Order) -> Refusal | None:
@@ -224,4 +507,167 @@ def review_request_refusal(order: Order) -> Refusal | None:
         delivered_at=order.delivered_at,
         already_requested=review_already_requested(order),
         now=timezone.now(),
+    )
+
+
+# ---- the email channel
+
+
+def messaging_permissions_for_seller(*, seller: SellerAccount) -> QuerySet[MessagingPermission]:
+    """R11: the seller's sender addresses with who added each."""
+    return MessagingPermission.objects.filter(seller=seller).select_related("added_by")
+
+
+def copies_address_for_seller(*, seller_id: int) -> str:
+    """Where "Buyer Messages" copies go (R22), for recording a one-click report's origin."""
+    return (
+        NotificationPreferences.objects.filter(seller_id=seller_id)
+        .values_list("buyer_message_copies_email", flat=True)
+        .first()
+        or ""
+    )
+
+
+def seller_owners(*, seller: SellerAccount) -> list[User]:
+    """Who may change account-wide settings (SPEC section 1)."""
+    return list(
+        User.objects.filter(
+            seller_membership__seller=seller,
+            seller_membership__role=SellerMembership.Role.OWNER,
+        ).order_by("email")
+    )
+
+
+# ---- response-time metrics (R21)
+
+
+def _target() -> timedelta:
+    return timedelta(hours=settings.MESSAGING_RESPONSE_TARGET_HOURS)
+
+
+def buyer_messages_with_reply(messages: QuerySet[Message]) -> QuerySet[Message]:
+    """Buyer messages that count for R21, each with `reply_at`: the first delivered seller
+    message on its case at or after it (None while unanswered)."""
+    first_reply = (
+        Message.objects.filter(
+            case_id=OuterRef("case_id"),
+            direction=Direction.SELLER_TO_BUYER,
+            outcome=Outcome.DELIVERED,
+            created_at__gte=OuterRef("created_at"),
+        )
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        messages.filter(direction=Direction.BUYER_TO_SELLER)
+        .exclude(response_state__in=[ResponseState.NO_RESPONSE_NEEDED, ResponseState.REPORTED])
+        .annotate(reply_at=Subquery(first_reply))
+    )
+
+
+def classify(now: datetime) -> dict[str, Q]:
+    """The R21 buckets as conditions on `buyer_messages_with_reply` rows."""
+    answered = Q(reply_at__isnull=False)
+    within = answered & Q(reply_at__lte=F("created_at") + _target())
+    later = answered & Q(reply_at__gt=F("created_at") + _target())
+    unanswered = Q(reply_at__isnull=True) & (
+        Q(created_at__lt=now - _target()) | Q(case__status=CaseStatus.CLOSED)
+    )
+    return {"within": within, "later": later, "unanswered": unanswered}
+
+
+METRIC_WINDOWS = (7, 30, 90)
+METRICS_WATERMARK = "response_time"
+
+
+@dataclass(frozen=True)
+class ResponseFigures:
+    days: int
+    counted: int
+    within_target: int
+    later: int
+    unanswered: int
+    average_seconds: int | None
+
+    @property
+    def within_percent(self) -> float | None:
+        return 100 * self.within_target / self.counted if self.counted else None
+
+    @property
+    def average_hours(self) -> float | None:
+        return self.average_seconds / 3600 if self.average_seconds is not None else None
+
+    @property
+    def later_percent(self) -> float | None:
+        return 100 * self.later / self.counted if self.counted else None
+
+
+def response_figures(*, seller: SellerAccount, today: date | None = None) -> list[ResponseFigures]:
+    """R21 for the last 7, 30 and 90 days (today included), from the stored daily rows: one
+    query."""
+    today = today or timezone.now().date()
+    start = {n: today - timedelta(days=n - 1) for n in METRIC_WINDOWS}
+    sums = {}
+    for n in METRIC_WINDOWS:
+        in_window = Q(day__gte=start[n], day__lte=today)
+        sums.update(
+            {
+                f"counted_{n}": Sum("counted", filter=in_window, default=0),
+                f"within_{n}": Sum("within_target", filter=in_window, default=0),
+                f"later_{n}": Sum("later", filter=in_window, default=0),
+                f"unanswered_{n}": Sum("unanswered", filter=in_window, default=0),
+                f"seconds_{n}": Sum("response_seconds_total", filter=in_window, default=0),
+            }
+        )
+    totals = ResponseTimeDaily.objects.filter(seller=seller).aggregate(**sums)
+    figures = []
+    for n in METRIC_WINDOWS:
+        answered = totals[f"within_{n}"] + totals[f"later_{n}"]
+        figures.append(
+            ResponseFigures(
+                days=n,
+                counted=totals[f"counted_{n}"],
+                within_target=totals[f"within_{n}"],
+                later=totals[f"later_{n}"],
+                unanswered=totals[f"unanswered_{n}"],
+                average_seconds=totals[f"seconds_{n}"] // answered if answered else None,
+            )
+        )
+    return figures
+
+
+def response_days(
+    *, seller: SellerAccount, days: int = 90, today: date | None = None
+) -> list[tuple[date, ResponseTimeDaily | None]]:
+    """Every day of the window with its stored row (None where no buyer message counted)."""
+    today = today or timezone.now().date()
+    start = today - timedelta(days=days - 1)
+    rows = {
+        row.day: row
+        for row in ResponseTimeDaily.objects.filter(seller=seller, day__gte=start, day__lte=today)
+    }
+    return [(start + timedelta(days=n), rows.get(start + timedelta(days=n))) for n in range(days)]
+
+
+def late_and_unanswered_messages(
+    *, seller: SellerAccount, days: int = 30, now: datetime | None = None
+) -> QuerySet[Message]:
+    """The buyer messages of the window answered after the target or not at all (R21), with
+    their case, newest first."""
+    now = now or timezone.now()
+    buckets = classify(now)
+    since = now - timedelta(days=days)
+    return (
+        buyer_messages_with_reply(Message.objects.filter(seller=seller, created_at__gte=since))
+        .filter(buckets["later"] | buckets["unanswered"])
+        .select_related("case")
+        .order_by("-created_at")
+    )
+
+
+def metrics_computed_at() -> datetime | None:
+    return (
+        MetricsWatermark.objects.filter(name=METRICS_WATERMARK)
+        .values_list("computed_at", flat=True)
+        .first()
     )

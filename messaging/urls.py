@@ -1,6 +1,15 @@
 from django.urls import path
 
-from messaging.views import attachments, buyer, contact_buyer, seller
+from messaging.views import (
+    attachments,
+    buyer,
+    contact_buyer,
+    email,
+    help_pages,
+    performance,
+    seller,
+    seller_templates,
+)
 from orders import converters  # noqa: F401  (registers <order_number:…>)
 
 app_name = "messaging"
@@ -27,6 +36,7 @@ urlpatterns = [
         seller.message_report,
         name="message_report",
     ),
+    path("messages/notices/", seller.blocked_notices, name="blocked_notices"),
     path(
         "messages/notices/<int:notice_id>/dismiss/",
         seller.blocked_notice_dismiss,
@@ -36,6 +46,11 @@ urlpatterns = [
         "messages/notices/dismiss-all/",
         seller.blocked_notices_dismiss_all,
         name="blocked_notices_dismiss_all",
+    ),
+    path(
+        "messages/warnings/<int:warning_id>/dismiss/",
+        seller.staff_warning_dismiss,
+        name="staff_warning_dismiss",
     ),
     # ---- Contact Buyer and Request a Review (proactive seller messages)
     path(
@@ -53,9 +68,49 @@ urlpatterns = [
         contact_buyer.review_request,
         name="review_request",
     ),
+    # ---- Manage Templates and Insert Template (R23)
+    path("templates/", seller_templates.templates_manage, name="templates"),
+    path("templates/new/", seller_templates.template_create, name="template_create"),
+    path("templates/picker/", seller_templates.template_picker, name="template_picker"),
+    path(
+        "templates/<int:template_id>/edit/",
+        seller_templates.template_edit,
+        name="template_edit",
+    ),
+    path(
+        "templates/<int:template_id>/duplicate/",
+        seller_templates.template_duplicate,
+        name="template_duplicate",
+    ),
+    path(
+        "templates/<int:template_id>/delete/",
+        seller_templates.template_delete,
+        name="template_delete",
+    ),
+    path("templates/tags/", seller_templates.template_tags, name="template_tags"),
+    path(
+        "templates/tags/<int:tag_id>/rename/",
+        seller_templates.template_tag_rename,
+        name="template_tag_rename",
+    ),
+    path(
+        "templates/tags/<int:tag_id>/merge/",
+        seller_templates.template_tag_merge,
+        name="template_tag_merge",
+    ),
+    path(
+        "templates/tags/<int:tag_id>/delete/",
+        seller_templates.template_tag_delete,
+        name="template_tag_delete",
+    ),
     # ---- buyers
     path("buyer/messages/", buyer.message_center, name="buyer_message_center"),
     path("buyer/messages/<int:case_id>/", buyer.case_detail, name="buyer_case_detail"),
+    path(
+        "buyer/messages/warnings/<int:warning_id>/dismiss/",
+        buyer.staff_warning_dismiss,
+        name="buyer_staff_warning_dismiss",
+    ),
     path("buyer/messages/<int:case_id>/reply/", buyer.case_reply, name="buyer_case_reply"),
     path(
         "buyer/messages/message/<int:message_id>/report/",
@@ -69,6 +124,29 @@ urlpatterns = [
     ),
     path("store/<slug:slug>/", buyer.store, name="store"),
     path("store/<slug:slug>/ask/", buyer.store_ask, name="store_ask"),
+    # ---- response-time metrics (R21)
+    path("performance/response-time/", performance.response_time, name="response_time"),
+    path("performance/response-time.csv", performance.response_time_csv, name="response_time_csv"),
+    # ---- the email channel (SPEC section 5, R11, R15, R16, R22)
+    path("email/inbound/", email.inbound_webhook, name="inbound_webhook"),
+    path("email/action/<str:token>/", email.email_action, name="email_action"),
+    path(
+        "settings/messaging-permissions/",
+        email.messaging_permissions,
+        name="messaging_permissions",
+    ),
+    path(
+        "settings/messaging-permissions/<int:permission_id>/block/",
+        email.messaging_permission_block,
+        name="messaging_permission_block",
+    ),
+    path(
+        "settings/messaging-permissions/confirm/<str:token>/",
+        email.permission_confirm,
+        name="permission_confirm",
+    ),
+    # ---- our messaging policy in words; refusals link to its sections (public)
+    path("help/messaging-policy/", help_pages.messaging_policy, name="policy"),
     # ---- attachments (R13: parties and staff only)
     path(
         "attachments/<int:attachment_id>/",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 ORDER_NUMBER_PATTERN = r"\d{3}-\d{7}-\d{7}"
 
@@ -44,11 +45,11 @@ class Product(models.Model):
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    UNSHIPPED = "unshipped", "Unshipped"
-    SHIPPED = "shipped", "Shipped"
-    DELIVERED = "delivered", "Delivered"
-    CANCELED = "canceled", "Canceled"
+    PENDING = "pending", _("Pending")
+    UNSHIPPED = "unshipped", _("Unshipped")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELED = "canceled", _("Canceled")
 
 
 class Order(models.Model):

@@ -1,7 +1,11 @@
+import operator
+from functools import reduce
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import SellerAccount, User
 from orders.models import Order, OrderItem
+from orders.numbers import order_number_fragments
 
 _ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("product__category"))
 
@@ -16,9 +20,18 @@ def order_list_for_seller(
     query = query.strip()
     if query:
         orders = orders.filter(
-            Q(number__icontains=query) | Q(relationship__buyer_alias__icontains=query.lower())
+            order_number_search(query) | Q(relationship__buyer_alias__icontains=query.lower())
         )
     return orders.select_related("relationship", "buyer").prefetch_related(_ITEMS)
+
+
+def order_number_search(query: str, *, field: str = "number") -> Q:
+    """Orders (or rows with an order ID in `field`) whose ID contains what was typed: digits
+    typed without dashes match the dashed IDs (orders.numbers)."""
+    fragments = order_number_fragments(query)
+    if not fragments:
+        return Q(pk__in=[])
+    return reduce(operator.or_, (Q(**{f"{field}__icontains": part}) for part in fragments))
 
 
 def order_scope_for_seller(*, seller: SellerAccount) -> QuerySet[Order]:

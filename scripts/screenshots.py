@@ -23,6 +23,8 @@ SHOTS = [
     ("buyer01@example.com", "/buyer/orders/", "buyer-orders.png"),
     ("buyer01@example.com", "first-buyer-case", "buyer-case.png"),
     (SELLER, "/settings/notifications/?edit=messaging", "notification-preferences.png"),
+    (SELLER, "/templates/", "manage-templates.png"),
+    (SELLER, "first-case-with-order", "insert-template.png"),
 ]
 
 
@@ -34,6 +36,9 @@ def _resolve(page, path: str) -> str:
     if path == "first-buyer-case":
         page.goto("/buyer/messages/")
         return page.locator("a[data-case-id], [data-case-id] a").first.get_attribute("href")
+    if path == "first-case-with-order":
+        page.goto("/messages/?filter=all")
+        return page.locator(".case-row", has_text="Order").first.get_attribute("href")
     if path == "contact-buyer":
         page.goto("/orders/?status=shipped")
         return page.get_by_role("link", name="Contact Buyer").first.get_attribute("href")
@@ -64,6 +69,10 @@ def main() -> None:
             page.wait_for_load_state("networkidle")
             page.goto(_resolve(page, path))
             page.wait_for_load_state("networkidle")
+            if name == "insert-template.png":  # the panel open in the reply box (R23)
+                page.get_by_text("Insert Template", exact=True).click()
+                page.locator(".template-choice").first.wait_for()
+                page.locator("#reply-box").scroll_into_view_if_needed()
             page.screenshot(path=str(out / name))
             print(out / name)
             context.close()

@@ -6,6 +6,23 @@ from tests.factories import BuyerFactory, SellerAccountFactory, StaffFactory, se
 
 
 @pytest.fixture(autouse=True)
+def _migration_data(request, _django_db_marker):
+    """A transactional test ends with a flush, which also empties what the data migrations put
+    in (platform templates, marketing phrases, staff groups, beat schedules); every test that
+    uses the database starts with it there."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db", "live_server")
+    )
+    if uses_db:
+        request.getfixturevalue(
+            "transactional_db" if "transactional_db" in request.fixturenames else "db"
+        ) if request.node.get_closest_marker("django_db") is None else None
+        from tests.factories import migration_data_install_if_missing
+
+        migration_data_install_if_missing()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -36,18 +36,35 @@ from messaging.models import (
     BuyerContactReason,
     Channel,
     Direction,
-    MarketingPhrase,
+    InboundMail,
     Message,
     MessageReport,
+    MessagingPermission,
+    MetricsWatermark,
+    OutboundEmail,
     Outcome,
     ReportReason,
     ResponseState,
+    ResponseTimeDaily,
     SellerContactReason,
+    StaffWarning,
 )
 from messaging.policy import OPTED_OUT_BLOCK_MSG
 from messaging.services import message_report
+from messaging.services.moderation import report_warn
+from messaging.staff_groups import dispute_resolution_group_install
 from orders.models import Category, Order, OrderItem, OrderStatus, OrderStatusChange, Product
 from orders.services import order_number_generate
+from templates_app.content_rules import DEFAULT_MARKETING_PHRASES
+from templates_app.models import (
+    MarketingPhrase,
+    PlatformTemplate,
+    PlatformTemplateTranslation,
+    SellerTemplate,
+    TemplateTag,
+)
+from templates_app.platform_defaults import platform_templates_install
+from templates_app.services import seller_template_create
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 
@@ -348,7 +365,7 @@ class AttachmentFactory(DjangoModelFactory):
 class MessageReportFactory(DjangoModelFactory):
     """R16: a party reports a message it received (by default a member of the seller reports a
     buyer message), made by the `message_report` service, so the message becomes "reported" and
-    the case summary follows. Use `report_mark_reviewed` for a reviewed report."""
+    the case summary follows. `report_dismiss` dismisses it; StaffWarningFactory takes action."""
 
     class Meta:
         model = MessageReport
@@ -371,6 +388,25 @@ class MessageReportFactory(DjangoModelFactory):
         return report
 
 
+class StaffWarningFactory(DjangoModelFactory):
+    """R16: staff take action on a report by warning a party of its case (the seller unless
+    party="buyer"), through `report_warn`, so the report becomes "action taken"."""
+
+    class Meta:
+        model = StaffWarning
+
+    report = factory.SubFactory(MessageReportFactory)
+    party = StaffWarning.Party.SELLER
+    issued_by = factory.SubFactory(StaffFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        _, warning = report_warn(
+            report=kwargs["report"], party=kwargs["party"], staff_user=kwargs["issued_by"]
+        )
+        return warning
+
+
 class MarketingPhraseFactory(DjangoModelFactory):
     """R12: an active phrase; seller messages containing it are refused."""
 
@@ -380,6 +416,82 @@ class MarketingPhraseFactory(DjangoModelFactory):
 
     phrase = factory.Sequence(lambda n: f"coupon code save{n}")
     active = True
+
+
+def migration_data_install() -> None:
+    """What the data migrations put in every database, again, after a test emptied it (flush):
+    the default marketing phrases (R12), the platform templates (R23) and the "Dispute
+    Resolution" staff group."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for phrase in DEFAULT_MARKETING_PHRASES:
+        MarketingPhrase.objects.get_or_create(phrase=phrase)
+    platform_templates_install(PlatformTemplate, PlatformTemplateTranslation)
+    dispute_resolution_group_install()
+    import_module("messaging.migrations.0011_periodic_tasks").schedules_create(apps, None)
+
+
+def migration_data_install_if_missing() -> None:
+    """The same, only when a flush took it away (one cheap query otherwise)."""
+    if not PlatformTemplate.objects.exists():
+        migration_data_install()
+
+
+class TemplateTagFactory(DjangoModelFactory):
+    """R23: one of a seller's template tags."""
+
+    class Meta:
+        model = TemplateTag
+
+    seller = factory.SubFactory(SellerAccountFactory)
+    name = factory.Sequence(lambda n: f"Tag {n}")
+
+
+class SellerTemplateFactory(DjangoModelFactory):
+    """R23: a seller's template, made by the service Manage Templates uses (R12 and the
+    placeholders are checked); `tag_names` become the seller's tags."""
+
+    class Meta:
+        model = SellerTemplate
+
+    seller = factory.SubFactory(SellerAccountFactory)
+    name = factory.Sequence(lambda n: f"Template {n}")
+    text = "Hello {buyer_name},\n\nThank you for your order {order_number}.\n\n{business_name}"
+    tag_names: list[str] = []
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return seller_template_create(
+            seller=kwargs["seller"],
+            name=kwargs["name"],
+            text=kwargs["text"],
+            tag_names=kwargs.get("tag_names", []),
+        )
+
+
+class PlatformTemplateFactory(DjangoModelFactory):
+    """R23: a platform template (the data migration installs the real ones)."""
+
+    class Meta:
+        model = PlatformTemplate
+        django_get_or_create = ["key"]
+
+    key = factory.Sequence(lambda n: f"platform_text_{n}")
+    name = factory.Sequence(lambda n: f"Platform text {n}")
+    position = factory.Sequence(lambda n: 100 + n)
+
+
+class PlatformTemplateTranslationFactory(DjangoModelFactory):
+    class Meta:
+        model = PlatformTemplateTranslation
+        django_get_or_create = ["template", "language"]
+
+    template = factory.SubFactory(PlatformTemplateFactory)
+    language = "en"
+    subject = "About your order {order_number}"
+    body = "Hello {buyer_name},\n\nThank you for your order.\n\n{business_name}"
 
 
 class BlockedMessageNoticeFactory(DjangoModelFactory):
@@ -460,3 +572,64 @@ class PeriodicTaskFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Periodic task {n}")
     task = "cases.tasks.cases_auto_close"
     interval = factory.SubFactory(IntervalScheduleFactory)
+
+
+# ---- the email channel and the response-time metrics
+
+
+class MessagingPermissionFactory(DjangoModelFactory):
+    """R11: a sender address of a seller, approved."""
+
+    class Meta:
+        model = MessagingPermission
+
+    seller = factory.SubFactory(SellerAccountFactory)
+    email = factory.Sequence(lambda n: f"sender{n}@seller.example")
+    status = MessagingPermission.Status.APPROVED
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class InboundMailFactory(DjangoModelFactory):
+    """A raw mail to an alias, as the relay stores it (before processing)."""
+
+    class Meta:
+        model = InboundMail
+
+    recipient = factory.LazyFunction(lambda: OrderFactory().relationship.seller_alias)
+    envelope_from = "buyer@example.com"
+    header_message_id = factory.Sequence(lambda n: f"<mail{n}@example.com>")
+    raw = b"From: buyer@example.com\r\nSubject: Hi\r\n\r\nHello"
+    size = 48
+    source = InboundMail.Source.SMTP
+
+
+class OutboundEmailFactory(DjangoModelFactory):
+    class Meta:
+        model = OutboundEmail
+
+    kind = OutboundEmail.Kind.BOUNCE
+    idempotency_key = factory.Sequence(lambda n: f"test:{n}")
+    from_email = "no-reply@alphadiscounters.com"
+    recipient = "someone@example.com"
+    subject = "Not delivered"
+    header_message_id = factory.Sequence(lambda n: f"<out{n}@m.alphadiscounters.com>")
+    payload = factory.LazyFunction(lambda: {"text": "Because.", "html": "", "headers": {}})
+
+
+class ResponseTimeDailyFactory(DjangoModelFactory):
+    class Meta:
+        model = ResponseTimeDaily
+
+    seller = factory.SubFactory(SellerAccountFactory)
+    day = factory.Sequence(lambda n: (timezone.now() - timedelta(days=n)).date())
+    counted = 4
+    within_target = 3
+    later = 1
+
+
+class MetricsWatermarkFactory(DjangoModelFactory):
+    class Meta:
+        model = MetricsWatermark
+
+    name = factory.Sequence(lambda n: f"watermark-{n}")
+    changed_after = factory.LazyFunction(timezone.now)

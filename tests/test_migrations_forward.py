@@ -110,3 +110,44 @@ def test_a_seeded_database_at_the_previous_head_migrates_forward():
         assert {case.seller_id for case in listed} == {owner.seller_membership.seller_id}
         assert all(isinstance(case, Case) for case in listed)
         assert escape(listed[0].subject) in response.content.decode()
+
+
+TEMPLATES_MIGRATION = ("messaging", "0008_templates")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_templates_migrations_step_back_and_forward_keeping_the_marketing_phrases():
+    """R12's MarketingPhrase moved from messaging to templates_app on its own table
+    (templates_app/0002, messaging/0008, state only) and templates arrived (R23): a database
+    steps back to before them and forward again with every phrase kept, staff's own too, the
+    content type following the model, and the platform templates installed again."""
+    from templates_app.models import (
+        MarketingPhrase,
+        PlatformTemplate,
+        PlatformTemplateTranslation,
+    )
+
+    ContentType.objects.get_for_model(MarketingPhrase)  # as post_migrate leaves it
+    MarketingPhrase.objects.get_or_create(phrase="mega bonanza", defaults={"active": False})
+    phrases = set(MarketingPhrase.objects.values_list("phrase", "active"))
+    graph = MigrationExecutor(connection).loader.graph
+    [before] = [p for p in graph.node_map[TEMPLATES_MIGRATION].parents if p.key[0] == "messaging"]
+    try:
+        _migrate([before.key, ("templates_app", None)])
+        assert TEMPLATES_MIGRATION not in _applied()
+        assert not {key for key in _applied() if key[0] == "templates_app"}
+        assert list(
+            ContentType.objects.filter(model="marketingphrase").values_list("app_label", flat=True)
+        ) == ["messaging"]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT phrase, active FROM messaging_marketingphrase")
+            assert set(cursor.fetchall()) == phrases
+        assert "templates_app_sellertemplate" not in connection.introspection.table_names()
+    finally:
+        _migrate()
+        ContentType.objects.clear_cache()
+
+    assert set(MarketingPhrase.objects.values_list("phrase", "active")) == phrases
+    assert ContentType.objects.get_for_model(MarketingPhrase).app_label == "templates_app"
+    assert PlatformTemplate.objects.count() == 9
+    assert PlatformTemplateTranslation.objects.count() == 45

@@ -25,6 +25,7 @@ from messaging.models import (
     ResponseState,
 )
 from orders.models import Order
+from tests.factories import migration_data_install
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,7 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
         second = _seed()
         yield {"first": first, "second": second, "counts": counts}
         call_command("flush", interactive=False, verbosity=0)
+        migration_data_install()  # flush empties what the data migrations put in, too
 
 
 def test_seed_demo_is_idempotent(seeded):
@@ -240,4 +242,22 @@ def test_bulk_top_up_adds_orders_and_cases_once(seeded):
         assert case.transitions.exists()
     assert MessageReport.objects.filter(message__case__in=bulk).count() == (
         bulk.filter(reported=True).count()
+    )
+
+
+def test_r23_each_demo_seller_has_templates_with_tags_some_used_in_replies(seeded):
+    from templates_app.models import SellerTemplate
+
+    for seller in SellerAccount.objects.all():
+        templates = SellerTemplate.objects.filter(seller=seller).prefetch_related("tags")
+        assert templates.count() >= 5, seller
+        assert all(template.tags.all() for template in templates), seller
+    used = Message.objects.filter(template__isnull=False).select_related("template")
+    assert used.exists()
+    assert all(message.template.seller_id == message.seller_id for message in used)
+    assert "{" not in "".join(used.values_list("body_text", flat=True))
+    acme = SellerTemplate.objects.filter(seller__slug="acme-outfitters")
+    assert (
+        sum(acme.values_list("use_count", flat=True))
+        == used.filter(seller__slug="acme-outfitters").count()
     )

@@ -5,7 +5,14 @@ import os
 os.environ.setdefault("SECRET_KEY", "local-development-only-not-secret")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+os.environ.setdefault("INBOUND_EMAIL_TOKEN", "local-inbound-token")
 
 from config.settings.base import *  # noqa: E402
 
 VAR_DIR.mkdir(exist_ok=True)
+
+# Outbound mail stays on this machine where a person can read it: one file per email under
+# var/mail/ (and every email is listed in the admin's Outbound emails). EMAIL_URL overrides.
+if "EMAIL_URL" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"

@@ -11,6 +11,8 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# No JIT: see config/settings/base.py (it slows our short queries, bench/periodic.py).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 vars().update(env.email_url("EMAIL_URL"))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")

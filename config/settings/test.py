@@ -1,4 +1,5 @@
-"""pytest: SQLite by default, PostgreSQL when DATABASE_URL is set; Celery runs tasks eagerly."""
+"""pytest: SQLite by default, PostgreSQL when DATABASE_URL is set; Celery runs tasks eagerly
+(unless CELERY_EAGER=false, for the worker the integration tests start)."""
 
 import os
 
@@ -13,9 +14,14 @@ from config.settings.base import *  # noqa: E402
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run eagerly, in the test. The integration tests start a real worker with
+# CELERY_EAGER=false and CELERY_BROKER_URL=redis://…; CELERY_BROKER_KEYPREFIX keeps one run's
+# queues apart from another's on a shared Redis.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_URL = "memory://" if CELERY_TASK_ALWAYS_EAGER else env("CELERY_BROKER_URL")
+if not CELERY_TASK_ALWAYS_EAGER and env("CELERY_BROKER_KEYPREFIX", default=""):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": env("CELERY_BROKER_KEYPREFIX")}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 # Nothing is collected in tests; whitenoise would warn about a missing STATIC_ROOT.

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from messaging.content_rules import DEFAULT_MARKETING_PHRASES
+from templates_app.content_rules import DEFAULT_MARKETING_PHRASES
 
 
 def add_default_phrases(apps, schema_editor):

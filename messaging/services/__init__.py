@@ -4,7 +4,7 @@ commands and tasks call these; reads are in `messaging.selectors`.
 - `sending`: the one send funnel (`message_send`, and `message_check` for the live check);
 - `flags`: No Response Needed (R15) and Report Message (R16) on a received message;
 - `notices`: the inbox notices of blocked messages (R4);
-- `moderation`: staff working through reports (R16).
+- `moderation`: staff working through reports (R16), and the warned party dismissing a warning.
 """
 
 from messaging.services.flags import (
@@ -16,6 +16,7 @@ from messaging.services.flags import (
     message_report,
     message_undo_no_response_needed,
 )
+from messaging.services.moderation import staff_warning_dismiss
 from messaging.services.notices import (
     NOTICE_NOT_YOURS_MSG,
     blocked_notice_dismiss,
@@ -38,4 +39,5 @@ __all__ = [
     "message_send",
     "message_undo_no_response_needed",
     "review_request_send",
+    "staff_warning_dismiss",
 ]

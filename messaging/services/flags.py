@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.selectors import membership_for_user, require_seller_member
@@ -14,8 +15,9 @@ from messaging.models import Direction, Message, MessageReport, Outcome, Respons
 
 NOTHING_TO_UNDO_MSG = "This message is not marked “No Response Needed”."
 ONLY_BUYER_MESSAGES_MSG = "Only buyer messages can be marked “No Response Needed”."
-ALREADY_REPORTED_MSG = "You have already reported this message."
-CANNOT_REPORT_OWN_MSG = "You can report only messages you received."
+# Buyers meet these two as well: marked for translation (messaging.presentation translates them).
+ALREADY_REPORTED_MSG = gettext_noop("You have already reported this message.")
+CANNOT_REPORT_OWN_MSG = gettext_noop("You can report only messages you received.")
 
 
 def _seller_answered_after(message: Message) -> datetime | None:
@@ -109,4 +111,47 @@ def message_report(
     if message.direction == Direction.BUYER_TO_SELLER:
         Message.objects.filter(pk=message.pk).update(response_state=ResponseState.REPORTED)
         case_summaries_refresh([case.pk])
+    return report
+
+
+# ---- the one-click links of a copy email (R22): no user, the link is the authority
+
+
+EMAIL_LINK = "email link"
+
+
+@transaction.atomic
+def message_mark_no_response_needed_by_link(*, message: Message) -> Message:
+    """R15 from the "Mark as no response needed" link of a copy email. The copies address
+    belongs to no user, so no user is recorded; `no_response_needed_via` says it was the link.
+    Clicking twice changes nothing."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.direction != Direction.BUYER_TO_SELLER:
+        raise MessageRefused(Refusal(rule="R15", message=ONLY_BUYER_MESSAGES_MSG))
+    if message.response_state == ResponseState.NEEDED:
+        message.response_state = ResponseState.NO_RESPONSE_NEEDED
+        message.no_response_needed_at = timezone.now()
+        message.no_response_needed_via = EMAIL_LINK
+        message.save(
+            update_fields=["response_state", "no_response_needed_at", "no_response_needed_via"]
+        )
+        case_summaries_refresh([message.case_id])
+    return message
+
+
+@transaction.atomic
+def message_report_by_link(*, message: Message, reason: str, address: str) -> MessageReport:
+    """R16 from the "Report message" link of a copy email: the report records the copies
+    address it came from instead of a user. Clicking twice keeps the first report."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.direction != Direction.BUYER_TO_SELLER:
+        raise MessageRefused(Refusal(rule="R16", message=CANNOT_REPORT_OWN_MSG))
+    existing = MessageReport.objects.filter(message=message, reporter__isnull=True).first()
+    if existing is not None:
+        return existing
+    report = MessageReport.objects.create(
+        message=message, reporter=None, reason=reason, reported_via=f"{EMAIL_LINK}: {address}"
+    )
+    Message.objects.filter(pk=message.pk).update(response_state=ResponseState.REPORTED)
+    case_summaries_refresh([message.case_id])
     return report

@@ -28,22 +28,26 @@ from cases.services import (
     case_transition,
 )
 from core.refusals import MessageRefused, NotAParty, Refusal
+from core.sanitize import html_sanitize, html_to_text
 from messaging import policy, selectors
 from messaging.attachments import CheckedAttachment, IncomingAttachment, attachments_check
 from messaging.models import (
     Attachment,
     Channel,
     Direction,
-    MarketingPhrase,
     Message,
     Outcome,
     ResponseState,
 )
-from messaging.sanitize import html_sanitize, html_to_text
+from messaging.services import outbound
 from messaging.services.notices import blocked_notice_create
 from orders.models import Order, Product
 from orders.selectors import order_category_flags
-from templates_app.platform import review_request_text
+from templates_app import selectors as template_selectors
+from templates_app.models import FALLBACK_LANGUAGE
+from templates_app.placeholders import fill_placeholders
+from templates_app.platform_defaults import REVIEW_REQUEST_KEY
+from templates_app.services import seller_template_use_record
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,15 @@ class Draft:
     body_html: str = ""
     contact_reason: str = ""
     attachments: Sequence[IncomingAttachment] = field(default_factory=list)
+    # The seller template the sender started from (R23): the stored message links it and its
+    # use is counted. Another seller's template id is ignored.
+    template_id: int | None = None
+    # The platform template (its key) the text is, in the buyer's language (R23, R17).
+    platform_template: str = ""
+
+    @property
+    def from_template(self) -> bool:
+        return self.template_id is not None or bool(self.platform_template)
 
     @classmethod
     def from_cleaned_data(cls, data: Mapping[str, Any], **fixed: Any) -> "Draft":
@@ -65,6 +78,7 @@ class Draft:
             "subject": data.get("subject", "") or "",
             "contact_reason": data.get("reason", "") or "",
             "attachments": list(data.get("attachments") or []),
+            "template_id": data.get("template") or None,
         }
         values.update(fixed)
         return cls(**values)
@@ -179,6 +193,7 @@ def _facts(
         "contact_reason": reason,
         "critical": critical,
         "case_status": case.status if case is not None else None,
+        "from_template": draft.from_template,
     }
     if not route.from_seller:
         assert sender is not None  # a message without a sender is the seller's (_route)
@@ -220,9 +235,7 @@ def _facts(
         buyer_opted_out=opted_out,
         replies_to_buyer=replies_to_buyer,
         allowed_addresses=(route.relationship.buyer_alias, route.relationship.seller_alias),
-        marketing_phrases=tuple(
-            MarketingPhrase.objects.filter(active=True).values_list("phrase", flat=True)
-        ),
+        marketing_phrases=template_selectors.marketing_phrases_active(),
         **order_facts,
         **common,
     )
@@ -329,6 +342,12 @@ def _store(
             case=case, to_status=CaseStatus.OPENED, actor=sender, cause="buyer message", at=now
         )
     blocked = verdict.refusal if isinstance(verdict, policy.Blocked) else None
+    # R23: a message started from one of the seller's templates counts as a use of it.
+    template_id = (
+        seller_template_use_record(seller_id=case.seller_id, template_id=draft.template_id, at=now)
+        if route.from_seller and draft.template_id is not None
+        else None
+    )
     message = _message_create(
         case=case,
         direction=Direction.SELLER_TO_BUYER if route.from_seller else Direction.BUYER_TO_SELLER,
@@ -339,6 +358,7 @@ def _store(
         at=now,
         blocked=blocked,
         email_message_id=email_message_id,
+        template_id=template_id,
     )
     for attachment in checked:
         _attachment_create(message, attachment, at=now)
@@ -351,6 +371,8 @@ def _store(
         ).update(response_state=ResponseState.RESPONDED, responded_at=now)
     case_activity_record(case=case, at=now)
     case_summary_refresh(case)
+    # Email to the other party, a copy to the seller, a bounce: queued now, sent after commit.
+    outbound.emails_for_message(message)
     return message
 
 
@@ -365,6 +387,7 @@ def _message_create(
     at: datetime,
     blocked: Refusal | None,
     email_message_id: str | None,
+    template_id: int | None = None,
 ) -> Message:
     # R14: HTML is sanitized here, the one way into the database, so pages may show it as is;
     # every message also keeps a plain-text body.
@@ -381,6 +404,7 @@ def _message_create(
         body_text=draft.body_text or html_to_text(body_html),
         body_html=body_html,
         is_critical=facts.critical,
+        template_id=template_id,
         created_at=at,
         outcome=Outcome.BLOCKED if blocked else Outcome.DELIVERED,
         outcome_rule=blocked.rule if blocked else "",
@@ -408,18 +432,70 @@ def _attachment_create(message: Message, checked: CheckedAttachment, *, at: date
     attachment.save()
 
 
+PLATFORM_TEXT_MISSING_MSG = (
+    "AlphaDiscounters has no text for “{key}” at the moment. Write your own message, or try "
+    "again later."
+)
+
+
+def _normalized(text: str) -> str:
+    """Text as typed in a browser compares equal to the same text stored: line endings,
+    trailing spaces and surrounding blank lines aside."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _platform_subject_body(*, key: str, order: Order, language: str) -> tuple[str, str, str]:
+    """(language, subject, body) of platform template `key` for `order`, in `language` or
+    English (R23), placeholders filled from the order. MessageRefused when it cannot be."""
+    text = template_selectors.platform_text(key=key, language=language)
+    if text is None:
+        raise MessageRefused(Refusal(rule="R23", message=PLATFORM_TEXT_MISSING_MSG.format(key=key)))
+    values = template_selectors.placeholder_values(seller=order.seller, order=order)
+    why = values.why_missing
+    subject, subject_refusal = fill_placeholders(text.subject, values.values, why_missing=why)
+    body, body_refusal = fill_placeholders(text.body, values.values, why_missing=why)
+    refusal = subject_refusal or body_refusal
+    if refusal is not None:
+        raise MessageRefused(refusal)
+    return text.language, subject, body
+
+
+def platform_draft_for_buyer(*, draft: Draft, order: Order) -> Draft:
+    """Contact Buyer with a platform template (R23): the seller saw it in English; sent as it
+    was shown, the buyer gets it in their preferred language (English when there is no
+    translation). A subject or body the seller changed is sent as written."""
+    if not draft.platform_template:
+        return draft
+    key = draft.platform_template
+    _, english_subject, english_body = _platform_subject_body(
+        key=key, order=order, language=FALLBACK_LANGUAGE
+    )
+    if _normalized(draft.body_text) != _normalized(english_body):
+        return draft
+    language = template_selectors.buyer_language(buyer_id=order.buyer_id)
+    _, subject, body = _platform_subject_body(key=key, order=order, language=language)
+    if _normalized(draft.subject) != _normalized(english_subject):
+        subject = draft.subject
+    return replace(draft, subject=subject, body_text=body)
+
+
 def review_request_send(
     *, sender: User | None, order: Order, now: datetime | None = None
 ) -> Message:
-    """R17: the platform's review-request template in the buyer's language, through the funnel
-    (once per order, 5 to 30 days after delivery; not critical, so opt-out blocks it: R2, R3)."""
-    language = (
-        BuyerProfile.objects.filter(user_id=order.buyer_id)
-        .values_list("preferred_language", flat=True)
-        .first()
-    ) or BuyerProfile.Language.ENGLISH
-    subject, body = review_request_text(
-        language=language, business_name=order.seller.business_name, order_number=order.number
+    """R17: the platform's review-request template in the buyer's preferred language (English
+    when it has no translation in it, R23), through the funnel (once per order, 5 to 30 days
+    after delivery; not critical, so opt-out blocks it: R2, R3)."""
+    language = template_selectors.buyer_language(buyer_id=order.buyer_id)
+    _, subject, body = _platform_subject_body(
+        key=REVIEW_REQUEST_KEY, order=order, language=language
     )
-    draft = Draft(body_text=body, subject=subject, contact_reason=policy.REVIEW_REQUEST_REASON)
-    return message_send(sender=sender, order=order, draft=draft, now=now)
+    draft = Draft(
+        body_text=body,
+        subject=subject,
+        contact_reason=policy.REVIEW_REQUEST_REASON,
+        platform_template=REVIEW_REQUEST_KEY,
+    )
+    # Without a sender it is the automatic request, sent by the system for the seller.
+    channel = Channel.WEB if sender is not None else Channel.SYSTEM
+    return message_send(sender=sender, order=order, draft=draft, now=now, channel=channel)

@@ -1,8 +1,17 @@
 from typing import Any
 
 from django import template
+from django.urls import reverse
 
-from messaging.selectors import contact_buyer_refusal, review_request_refusal
+from accounts.selectors import seller_for_user
+from messaging.policy_page import policy_path, policy_section
+from messaging.presentation import FLASH_RULE_PREFIX, contact_reason_label
+from messaging.selectors import (
+    contact_buyer_refusal,
+    order_cases_for_buyer,
+    order_cases_for_seller,
+    review_request_refusal,
+)
 from orders.models import Order
 
 register = template.Library()
@@ -21,7 +30,79 @@ def order_contact_actions(order: Order) -> dict[str, Any]:
     contact_refusal = contact_buyer_refusal(order)
     return {
         "order": order,
-        "contact_why_not": contact_refusal.with_rule if contact_refusal else "",
+        "contact_refusal": contact_refusal,
         "review_allowed": refusal is None,
-        "review_why_not": refusal.message if refusal else "",
+        "review_refusal": refusal,
     }
+
+
+@register.inclusion_tag("components/order_conversations.html", takes_context=True)
+def order_conversations(context: template.Context, order: Order, viewer: str) -> dict[str, Any]:
+    """The cases about an order, on its order page, each linking to its case page.
+
+    `viewer` is "seller" or "buyer"; the cases are read for the user asking (their seller
+    account's, or the buyer's own that reached them), like every other page. The order pages
+    live in `orders`, which knows nothing of cases and messages (a lower layer): this tag in
+    `messaging` is where the two meet.
+    """
+    user = context["request"].user
+    if viewer == "seller":
+        seller = seller_for_user(user=user)
+        cases = list(order_cases_for_seller(seller=seller, order=order)) if seller else []
+        url_name = "messaging:case_detail"
+    else:
+        cases = list(order_cases_for_buyer(buyer=user, order=order))
+        url_name = "messaging:buyer_case_detail"
+    for case in cases:
+        row: Any = case  # for this component only: the model has no `url`
+        row.url = reverse(url_name, args=[case.pk])
+    return {"order": order, "cases": cases, "viewer": viewer}
+
+
+# ---- refusals link to the section of our messaging policy that explains their rule
+
+
+@register.simple_tag
+def policy_url(rule: str = "") -> str:
+    """The messaging policy page, at the section that explains `rule` ("R12") when there is
+    one (messaging.policy_page: the page and the links come from the same list)."""
+    return policy_path(rule)
+
+
+@register.filter
+def policy_title(rule: str) -> str:
+    """The title of the section that explains `rule`, in words ("Daily message limit")."""
+    section = policy_section(rule)
+    return section.title if section else "Our messaging policy"
+
+
+@register.filter
+def flash_rule(extra_tags: str) -> str:
+    """The rule id a flash message shows a refusal of (see `flash_rule_tag`), or ""."""
+    for tag in (extra_tags or "").split():
+        if tag.startswith(FLASH_RULE_PREFIX):
+            return tag.removeprefix(FLASH_RULE_PREFIX)
+    return ""
+
+
+@register.filter(name="contact_reason_label")
+def contact_reason_label_filter(key: str) -> str:
+    """A contact reason as people read it ("Shipping or delivery"), never its code."""
+    return contact_reason_label(key)
+
+
+@register.filter
+def response_clock(message: Any) -> str:
+    """R21 on the case page: a waiting buyer message counts for the response time; how long is
+    left of the 24 hours, or by how much it is late."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from messaging.presentation import response_deadline
+
+    deadline = response_deadline(
+        waiting_since=message.created_at,
+        now=timezone.now(),
+        target_hours=settings.MESSAGING_RESPONSE_TARGET_HOURS,
+    )
+    return f"Counts for your response time: {deadline.label}"

@@ -7,6 +7,7 @@ decided in the services; a refusal (`MessageRefused`) is shown on the form and n
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -29,14 +31,18 @@ from core.refusals import MessageRefused, Refusal
 from messaging import policy, selectors, services
 from messaging.forms import ContactSellerForm, ReplyForm, StoreAskForm
 from messaging.models import BuyerContactReason, Direction, Message
+from messaging.presentation import refusal_text_for_buyer
 from messaging.views.common import REPORTED_NOTICE, draft_from_form, report_page
 from orders import selectors as order_selectors
 from orders.models import Product
 
 CASES_PER_PAGE = 20
 CASE_TEMPLATE = "messaging/buyer_case_detail.html"
-SENT_NOTICE = "Your message was sent to {business_name}."
-REPLY_SENT_NOTICE = "Your reply was sent."
+# Buyer pages are in the buyer's language (accounts.language): these are marked for translation
+# (gettext_noop keeps the English text) and translated with gettext where they are shown.
+SENT_NOTICE = gettext_noop("Your message was sent to {business_name}.")
+REPLY_SENT_NOTICE = gettext_noop("Your reply was sent.")
+WARNING_DISMISSED_NOTICE = gettext_noop("Warning dismissed.")
 SUBJECT_MAX_LENGTH = 200
 
 
@@ -61,12 +67,13 @@ def _buyer_message(request: AuthenticatedRequest, message_id: int) -> Message:
 
 
 def _case_messages(request: AuthenticatedRequest, case: Case) -> list[Message]:
-    """What the buyer may see, each marked whether this buyer already reported it (R16)."""
+    """What the buyer may see, each with this buyer's own report of it, if any (R16)."""
     case_messages = list(selectors.message_list_for_buyer(case=case))
     for message in case_messages:
         row: Any = message  # `reported_by_me` is for the template only: the model has none
-        row.reported_by_me = any(
-            report.reporter_id == request.user.pk for report in message.reports.all()
+        row.reported_by_me = next(
+            (report for report in message.reports.all() if report.reporter_id == request.user.pk),
+            None,
         )
     return case_messages
 
@@ -83,8 +90,10 @@ def _render_case(
         "case": case,
         "case_messages": _case_messages(request, case),
         "reply_form": reply_form or ReplyForm(),
-        "case_closed_msg": CASE_CLOSED_MSG,
+        "case_closed_msg": gettext(CASE_CLOSED_MSG),
         "seller_direction": Direction.SELLER_TO_BUYER,
+        # "Resolved" explained: it closes this many days after, unless the buyer replies.
+        "resolved_close_days": settings.CASE_RESOLVED_CLOSE_DAYS,
     }
     template = page_or_partial(request, CASE_TEMPLATE, "message-list")
     return render(request, template, context, status=status)
@@ -117,7 +126,27 @@ def message_center(request: AuthenticatedRequest) -> HttpResponse:
         "seller__business_name",
     )
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "messaging/buyer_message_center.html", {"page": page})
+    return render(
+        request,
+        "messaging/buyer_message_center.html",
+        {
+            "page": page,
+            # R16: warnings from staff stay at the top until the buyer dismisses them.
+            "staff_warnings": selectors.staff_warnings_for_buyer(buyer=request.user),
+        },
+    )
+
+
+@require_POST
+@buyer_required
+def staff_warning_dismiss(request: AuthenticatedRequest, warning_id: int) -> HttpResponse:
+    """R16: the buyer puts away a warning from staff; it stays on record for staff."""
+    warning = get_object_or_404(
+        selectors.staff_warning_scope_for_buyer(buyer=request.user), pk=warning_id
+    )
+    services.staff_warning_dismiss(warning=warning, actor=request.user)
+    flash.success(request, gettext(WARNING_DISMISSED_NOTICE))
+    return redirect("messaging:buyer_message_center")
 
 
 # ---- one case
@@ -139,12 +168,16 @@ def case_reply(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         try:
             services.message_send(sender=request.user, case=case, draft=draft_from_form(form))
         except MessageRefused as refused:
-            form.add_error(None, refused.refusal.message)
+            form.add_error(
+                None,
+                refusal_text_for_buyer(refused.refusal, business_name=case.seller.business_name),
+            )
         else:
             case.refresh_from_db()
+            # With JavaScript too: the htmx answer carries the notice (live_notices.html).
+            flash.success(request, gettext(REPLY_SENT_NOTICE))
             if request.htmx:
                 return _render_case(request, case)
-            flash.success(request, REPLY_SENT_NOTICE)
             return redirect("messaging:buyer_case_detail", case_id=case.pk)
     # htmx swaps only 2xx answers by default, so the errors come back with 200 there too.
     return _render_case(request, case, reply_form=form)
@@ -157,7 +190,7 @@ def message_report(request: AuthenticatedRequest, message_id: int) -> HttpRespon
     message = _buyer_message(request, message_id)
 
     def reported() -> HttpResponse:
-        flash.success(request, REPORTED_NOTICE)
+        flash.success(request, gettext(REPORTED_NOTICE))
         return redirect("messaging:buyer_case_detail", case_id=message.case_id)
 
     return report_page(
@@ -186,9 +219,16 @@ def contact_seller(request: AuthenticatedRequest, number: str) -> HttpResponse:
                     sender=request.user, order=order, draft=draft_from_form(form)
                 )
             except MessageRefused as refused:
-                form.add_error(None, refused.refusal.message)
+                form.add_error(
+                    None,
+                    refusal_text_for_buyer(
+                        refused.refusal, business_name=order.seller.business_name
+                    ),
+                )
             else:
-                flash.success(request, SENT_NOTICE.format(business_name=order.seller.business_name))
+                flash.success(
+                    request, gettext(SENT_NOTICE).format(business_name=order.seller.business_name)
+                )
                 return redirect("messaging:buyer_case_detail", case_id=message.case_id)
     else:
         reason = request.GET.get("reason", "")
@@ -239,9 +279,13 @@ def store_ask(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 )
             except MessageRefused as refused:
                 refusal = refused.refusal
-                form.add_error(None, refusal.message)
+                form.add_error(
+                    None, refusal_text_for_buyer(refusal, business_name=seller.business_name)
+                )
             else:
-                flash.success(request, SENT_NOTICE.format(business_name=seller.business_name))
+                flash.success(
+                    request, gettext(SENT_NOTICE).format(business_name=seller.business_name)
+                )
                 return redirect("messaging:buyer_case_detail", case_id=message.case_id)
     else:
         initial = {}
@@ -252,11 +296,21 @@ def store_ask(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             else None
         )
         if product is not None:
-            initial = {"product": product.pk, "subject": f"Question about {product.title}"}
+            subject = gettext("Question about {product}").format(product=product.title)
+            initial = {"product": product.pk, "subject": subject}
         form = StoreAskForm(seller=seller, initial=initial)
         refusal = _ask_refusal_before_writing(request, seller)
     return render(
         request,
         "messaging/store_ask.html",
-        {"seller": seller, "form": form, "refusal": refusal},
+        {
+            "seller": seller,
+            "form": form,
+            "refusal": refusal,
+            "refusal_text": (
+                refusal_text_for_buyer(refusal, business_name=seller.business_name)
+                if refusal
+                else ""
+            ),
+        },
     )

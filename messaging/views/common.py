@@ -6,15 +6,18 @@ from typing import Any
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_noop
 
 from accounts.http import AuthenticatedRequest
 from core.refusals import MessageRefused
 from messaging import policy, services
-from messaging.forms import ReportForm, incoming_attachments
+from messaging.forms import ReportForm, TemplateIdField, incoming_attachments
 from messaging.models import Message
+from messaging.presentation import refusal_text_for_buyer
 from messaging.services import Draft
 
-REPORTED_NOTICE = "Thanks — the message was reported to AlphaDiscounters."
+# Buyers read it too: marked for translation, translated with gettext where it is shown.
+REPORTED_NOTICE = gettext_noop("Thanks — the message was reported to AlphaDiscounters.")
 
 
 def draft_from_form(form: forms.Form, **fixed: Any) -> Draft:
@@ -26,6 +29,8 @@ def draft_from_form(form: forms.Form, **fixed: Any) -> Draft:
         "subject": data.get("subject") or "",
         "contact_reason": data.get("reason") or "",
         "attachments": incoming_attachments(data.get("attachments")),
+        "template_id": data.get("template") or None,
+        "platform_template": data.get("platform_template") or "",
     }
     values.update(fixed)
     return Draft(**values)
@@ -40,7 +45,9 @@ def report_page(
     reported: Callable[[], HttpResponse],
 ) -> HttpResponse:
     """R16: the Report Message page of either party; `reported` answers once it is stored."""
-    form = ReportForm(request.POST or None)
+    # Bound on every POST, even an empty one, so a missing reason is an error, not a new form.
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    seller_refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             services.message_report(
@@ -51,29 +58,49 @@ def report_page(
             )
         except MessageRefused as refused:
             refusal = refused.refusal
-            form.add_error(None, refusal.with_rule if viewer == "seller" else refusal.message)
+            if viewer == "seller":
+                # Shown with its policy link and data-rule (components/refusal.html).
+                seller_refusal = refusal
+            else:
+                form.add_error(
+                    None,
+                    refusal_text_for_buyer(
+                        refusal, business_name=message.case.seller.business_name
+                    ),
+                )
         else:
             return reported()
-    context = {"message": message, "form": form, "case_url": case_url, "viewer": viewer}
+    context = {
+        "message": message,
+        "form": form,
+        "case_url": case_url,
+        "viewer": viewer,
+        "refusal": seller_refusal,
+    }
     return render(request, "messaging/message_report.html", context)
 
 
-def live_check(request: AuthenticatedRequest, **destination: Any) -> HttpResponse:
-    """What the send funnel would say of the draft being typed, storing nothing (htmx, while
-    typing): Contact Buyer (`order=`) and the seller's reply box (`case=`) both show it."""
+def live_check_context(request: AuthenticatedRequest, **destination: Any) -> dict[str, Any]:
+    """What the send funnel would say of the posted draft, storing nothing: the context of
+    components/live_check.html (`refusal`, `blocked`, `checked`)."""
     draft = Draft(
         body_text=request.POST.get("body", ""),
         subject=request.POST.get("subject", ""),
         contact_reason=request.POST.get("reason", ""),
+        # R23: a text started from a template may not keep a placeholder.
+        template_id=TemplateIdField().clean(request.POST.get("template")),
+        platform_template=request.POST.get("platform_template", "")[:40],
     )
     verdict = services.message_check(sender=request.user, draft=draft, **destination)
     refusal = None if isinstance(verdict, policy.Delivered) else verdict.refusal
-    return render(
-        request,
-        "components/live_check.html",
-        {
-            "refusal": refusal,
-            "blocked": isinstance(verdict, policy.Blocked),
-            "checked": bool(draft.body_text.strip() or draft.subject.strip()),
-        },
-    )
+    return {
+        "refusal": refusal,
+        "blocked": isinstance(verdict, policy.Blocked),
+        "checked": bool(draft.body_text.strip() or draft.subject.strip()),
+    }
+
+
+def live_check(request: AuthenticatedRequest, **destination: Any) -> HttpResponse:
+    """The live check while typing (htmx): Contact Buyer (`order=`) and the seller's reply box
+    (`case=`) both show it."""
+    return render(request, "components/live_check.html", live_check_context(request, **destination))

@@ -9,16 +9,31 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import seller_required
 from accounts.http import SellerRequest
-from core.refusals import MessageRefused
+from core.refusals import MessageRefused, Refusal
 from messaging import selectors, services
 from messaging.forms import ContactBuyerForm
 from messaging.models import Outcome
-from messaging.views.common import draft_from_form, live_check
+from messaging.policy import ReasonAvailability
+from messaging.presentation import flash_rule_tag
+from messaging.services.sending import platform_draft_for_buyer
+from messaging.views.common import draft_from_form, live_check, live_check_context
+from messaging.views.seller_templates import platform_offers, template_insert_initial
 from orders import selectors as order_selectors
 from orders.models import Order
 
 SENT_NOTICE = "Your message was sent to the buyer."
-BLOCKED_NOTICE = "Your message was not delivered: {reason}"
+PLATFORM_TEXT_UNAVAILABLE = Refusal(
+    rule="R23", message="AlphaDiscounters has no text for that contact reason on this order."
+)
+# R2/R4: said in one sentence; the message on the case page says why and what to do instead.
+BLOCKED_NOTICE = (
+    "Not delivered: the buyer opted out of unsolicited messages. Your message below says how to "
+    "send a critical message instead."
+)
+REVIEW_BLOCKED_NOTICE = (
+    "Not delivered: the buyer opted out of unsolicited messages, and a review request is not a "
+    "critical message."
+)
 
 
 def _seller_order(request: SellerRequest, number: str) -> Order:
@@ -27,7 +42,13 @@ def _seller_order(request: SellerRequest, number: str) -> Order:
     )
 
 
-def _page_context(request: SellerRequest, order: Order, form: ContactBuyerForm) -> dict[str, Any]:
+def _page_context(
+    request: SellerRequest,
+    order: Order,
+    form: ContactBuyerForm,
+    *,
+    template_error: Refusal | None = None,
+) -> dict[str, Any]:
     messages_left, limit = selectors.seller_messages_left_today(seller=request.seller)
     return {
         "order": order,
@@ -36,7 +57,29 @@ def _page_context(request: SellerRequest, order: Order, form: ContactBuyerForm) 
         "contact_refusal": selectors.contact_buyer_refusal(order),
         "messages_left": messages_left,
         "daily_limit": limit,
+        # R23: the reasons' platform texts and the seller's templates (Insert Template).
+        "platform_offers": platform_offers(order, form.reason_options),
+        "template_error": template_error,
     }
+
+
+def _platform_text_initial(
+    request: SellerRequest, order: Order, reasons: list[ReasonAvailability]
+) -> tuple[dict[str, Any], Refusal | None]:
+    """`?platform=<reason>` ("Start from this text" without JavaScript): the form filled with
+    the reason's platform text in English (R23), or why it cannot be; nothing is sent."""
+    key = request.GET.get("platform", "")
+    if not key:
+        return {}, None
+    offer = next((o for o in platform_offers(order, reasons) if o.key == key), None)
+    if offer is None:
+        return {}, PLATFORM_TEXT_UNAVAILABLE
+    return {
+        "reason": offer.key,
+        "subject": offer.subject,
+        "body": offer.body,
+        "platform_template": offer.key,
+    }, None
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,21 +87,39 @@ def _page_context(request: SellerRequest, order: Order, form: ContactBuyerForm) 
 def contact_buyer(request: SellerRequest, number: str) -> HttpResponse:
     order = _seller_order(request, number)
     reasons = selectors.contact_reasons_for(order)
-    form = ContactBuyerForm(request.POST or None, request.FILES or None, reasons=reasons)
+    # Without JavaScript, ?template=<id> and ?platform=<reason> open the form filled in (R23).
+    initial, template_error = template_insert_initial(request, order=order)
+    if not initial and template_error is None:
+        initial, template_error = _platform_text_initial(request, order, reasons)
+    form = ContactBuyerForm(
+        request.POST or None, request.FILES or None, initial=initial, reasons=reasons
+    )
+    send_refusal = None
     if request.method == "POST" and form.is_valid():
         try:
-            message = services.message_send(
-                sender=request.user, order=order, draft=draft_from_form(form)
-            )
+            # Platform text sent as shown: the buyer gets it in their language (R23).
+            draft = platform_draft_for_buyer(draft=draft_from_form(form), order=order)
+            message = services.message_send(sender=request.user, order=order, draft=draft)
         except MessageRefused as refused:
-            form.add_error(None, refused.refusal.with_rule)
+            send_refusal = refused.refusal
         else:
             if message.outcome == Outcome.DELIVERED:
                 flash.success(request, SENT_NOTICE)
             else:
-                flash.warning(request, BLOCKED_NOTICE.format(reason=message.outcome_reason))
+                rule_tag = flash_rule_tag(message.outcome_rule)
+                flash.warning(request, BLOCKED_NOTICE, extra_tags=rule_tag)
             return redirect("messaging:case_detail", case_id=message.case_id)
-    return render(request, "messaging/contact_buyer.html", _page_context(request, order, form))
+    context = _page_context(request, order, form, template_error=template_error)
+    if request.method == "POST":
+        # After a failed submit the live check stays where it was, beside the text: why the
+        # funnel refused it (every problem at once), or what it finds in the draft when a field
+        # was missing.
+        context.update(
+            {"refusal": send_refusal, "refused": True, "blocked": False, "checked": True}
+            if send_refusal is not None
+            else live_check_context(request, order=order)
+        )
+    return render(request, "messaging/contact_buyer.html", context)
 
 
 @require_POST
@@ -76,10 +137,13 @@ def review_request(request: SellerRequest, number: str) -> HttpResponse:
     try:
         message = services.review_request_send(sender=request.user, order=order)
     except MessageRefused as refused:
-        flash.error(request, refused.refusal.with_rule)
+        refusal = refused.refusal
+        flash.error(request, refusal.message, extra_tags=flash_rule_tag(refusal.rule))
     else:
         if message.outcome == Outcome.DELIVERED:
             flash.success(request, "Review requested. The buyer gets it in their language.")
         else:
-            flash.warning(request, BLOCKED_NOTICE.format(reason=message.outcome_reason))
+            flash.warning(
+                request, REVIEW_BLOCKED_NOTICE, extra_tags=flash_rule_tag(message.outcome_rule)
+            )
     return redirect("orders:order_detail", number=order.number)

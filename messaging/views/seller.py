@@ -16,12 +16,13 @@ from cases.models import Case, CaseStatus
 from cases.services import case_change_state_by_seller
 from core.htmx import page_or_partial
 from core.pagination import capped_page
-from core.refusals import MessageRefused
-from messaging import selectors, services
-from messaging.forms import InboxFilterForm, ReplyForm, ReportForm
+from core.refusals import MessageRefused, Refusal
+from messaging import policy, selectors, services
+from messaging.forms import InboxFilterForm, ReportForm, SellerReplyForm
 from messaging.models import Message
 from messaging.presentation import inbox_rows_decorate
 from messaging.views.common import REPORTED_NOTICE, draft_from_form, live_check, report_page
+from messaging.views.seller_templates import template_insert_initial
 
 CASES_PER_PAGE = 25
 CASE_TEMPLATE = "messaging/case_detail.html"
@@ -55,12 +56,14 @@ def inbox(request: SellerRequest) -> HttpResponse:
         case_url_prefix=reverse("messaging:inbox"),
     )
     template = page_or_partial(request, "messaging/inbox.html", "case-list")
-    # The notices sit above the case list: an htmx swap of the list does not show them.
-    notices, more_notices = (
-        selectors.blocked_notices_for_seller(seller=request.seller)
-        if template == "messaging/inbox.html"
-        else ([], 0)
+    # R4: one line above the case list counts the undelivered messages (their list is a page
+    # of its own); an htmx swap of the list does not show it.
+    full_page = template == "messaging/inbox.html"
+    notice_count = (
+        selectors.blocked_notice_count_for_seller(seller=request.seller) if full_page else 0
     )
+    # R16: warnings from staff stay above the list until dismissed (full page only, too).
+    staff_warnings = selectors.staff_warnings_for_seller(seller=request.seller) if full_page else []
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
@@ -70,27 +73,53 @@ def inbox(request: SellerRequest) -> HttpResponse:
             "form": form,
             "filter_key": filter_key,
             "filter_label": selectors.INBOX_FILTERS[filter_key][0],
+            "query": query.strip(),
             "page": page,
             "query_without_page": query_without_page.urlencode(),
-            "notices": notices,
-            "more_notices": more_notices,
+            "notice_count": notice_count,
+            "staff_warnings": staff_warnings,
         },
+    )
+
+
+NOTICES_PER_PAGE = 25
+
+
+@require_GET
+@seller_required
+def blocked_notices(request: SellerRequest) -> HttpResponse:
+    """R4: the messages that were not delivered because the buyer opted out, newest first, each
+    with its case and "Dismiss"; why is said once, above the list."""
+    return _render_blocked_notices(request)
+
+
+def _render_blocked_notices(request: SellerRequest) -> HttpResponse:
+    """The list page, or for htmx (after a Dismiss) its `notices-region` partial."""
+    page = capped_page(
+        selectors.blocked_notice_list_for_seller(seller=request.seller),
+        request.GET.get("page"),
+        per_page=NOTICES_PER_PAGE,
+    )
+    return render(
+        request,
+        page_or_partial(request, "messaging/blocked_notices.html", "notices-region"),
+        {"page": page, "rule": policy.OPT_OUT_RULE, "explanation": policy.OPTED_OUT_LIST_MSG},
     )
 
 
 @require_POST
 @seller_required
 def blocked_notice_dismiss(request: SellerRequest, notice_id: int) -> HttpResponse:
-    """R4: put away a "not delivered" notice. htmx removes the alert (empty answer, outerHTML
-    swap); without htmx the seller goes back to the inbox."""
+    """R4: put away a "not delivered" notice. htmx swaps the list in place (down to its "all
+    delivered" state after the last one); without htmx the seller goes back to the list."""
     notice = get_object_or_404(
         selectors.blocked_notice_scope_for_seller(seller=request.seller), pk=notice_id
     )
     services.blocked_notice_dismiss(notice=notice, actor=request.user)
-    if request.htmx:
-        return HttpResponse("")
     flash.success(request, "Notice dismissed. The message stays on its case.")
-    return redirect("messaging:inbox")
+    if request.htmx:
+        return _render_blocked_notices(request)
+    return redirect("messaging:blocked_notices")
 
 
 @require_POST
@@ -106,6 +135,18 @@ def blocked_notices_dismiss_all(request: SellerRequest) -> HttpResponse:
         f"{dismissed} notice{pluralize(dismissed)} dismissed. "
         "Blocked messages stay under Sent with their reason.",
     )
+    return redirect("messaging:inbox")
+
+
+@require_POST
+@seller_required
+def staff_warning_dismiss(request: SellerRequest, warning_id: int) -> HttpResponse:
+    """R16: put away a warning from staff; it stays on record for staff."""
+    warning = get_object_or_404(
+        selectors.staff_warning_scope_for_seller(seller=request.seller), pk=warning_id
+    )
+    services.staff_warning_dismiss(warning=warning, actor=request.user)
+    flash.success(request, "Warning dismissed.")
     return redirect("messaging:inbox")
 
 
@@ -126,18 +167,28 @@ def _render_case(
     request: SellerRequest,
     case: Case,
     *,
-    reply_form: ReplyForm | None = None,
+    reply_form: SellerReplyForm | None = None,
     error: str = "",
+    case_refusal: Refusal | None = None,
+    reply_refusal: Refusal | None = None,
+    template_error: Refusal | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The case page, or its conversation region for htmx (same template, same context)."""
+    """The case page, or its conversation region for htmx (same template, same context).
+
+    `case_refusal` is a refused state change or flag (shown above the messages), `reply_refusal`
+    a refused reply (shown in the reply box, next to the text it is about)."""
     messages_left, limit = selectors.seller_messages_left_today(seller=request.seller)
     context = {
         "case": case,
         "case_messages": selectors.message_list_for_seller(case=case),
-        "reply_form": reply_form or ReplyForm(),
+        "case_refusal": case_refusal,
+        "reply_refusal": reply_refusal,
+        "replies_blocked": _replies_blocked(request, case),
+        "reply_form": reply_form or SellerReplyForm(),
         "report_form": ReportForm(),
         "error": error,
+        "template_error": template_error,
         "messages_left": messages_left,
         "daily_limit": limit,
     }
@@ -145,31 +196,49 @@ def _render_case(
     return render(request, template, context, status=status)
 
 
+def _replies_blocked(request: SellerRequest, case: Case) -> Refusal | None:
+    """R2: why a reply on this case would not reach the buyer either, or None. Asked of the send
+    funnel only when a seller message of the case was blocked (a case the seller started for a
+    buyer who opted out of unsolicited messages), so other case pages cost no extra query."""
+    if case.status == CaseStatus.CLOSED or not case.latest_blocked_rule:
+        return None
+    verdict = services.message_check(
+        sender=request.user, case=case, draft=services.Draft(body_text="")
+    )
+    return verdict.refusal if isinstance(verdict, policy.Blocked) else None
+
+
 def _after_action(request: SellerRequest, case: Case, notice: str) -> HttpResponse:
+    """The same notice with or without JavaScript: a flash on the next page, or for htmx in the
+    answer itself (components/live_notices.html, swapped out of band)."""
+    flash.success(request, notice)
     if request.htmx:
         return _render_case(request, case)
-    flash.success(request, notice)
     return redirect("messaging:case_detail", case_id=case.pk)
 
 
 @require_GET
 @seller_required
 def case_detail(request: SellerRequest, case_id: int) -> HttpResponse:
-    return _render_case(request, _seller_case(request, case_id))
+    case = _seller_case(request, case_id)
+    # Insert Template without JavaScript: ?template=<id> opens the reply box filled in (R23).
+    initial, template_error = template_insert_initial(request, case=case)
+    return _render_case(
+        request, case, reply_form=SellerReplyForm(initial=initial), template_error=template_error
+    )
 
 
 @require_POST
 @seller_required
 def case_reply(request: SellerRequest, case_id: int) -> HttpResponse:
     case = _seller_case(request, case_id)
-    form = ReplyForm(request.POST, request.FILES)
+    form = SellerReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_case(request, case, reply_form=form)
     try:
         services.message_send(sender=request.user, case=case, draft=draft_from_form(form))
     except MessageRefused as refused:
-        form.add_error(None, refused.refusal.with_rule)
-        return _render_case(request, case, reply_form=form)
+        return _render_case(request, case, reply_form=form, reply_refusal=refused.refusal)
     case.refresh_from_db()
     return _after_action(request, case, "Your reply was sent.")
 
@@ -186,7 +255,7 @@ def case_change_state(request: SellerRequest, case_id: int) -> HttpResponse:
     try:
         case = case_change_state_by_seller(case=case, actor=request.user, to_status=to_status)
     except MessageRefused as refused:
-        return _render_case(request, case, error=refused.refusal.with_rule)
+        return _render_case(request, case, case_refusal=refused.refusal)
     return _after_action(request, case, notice)
 
 
@@ -198,7 +267,7 @@ def message_no_response_needed(request: SellerRequest, message_id: int) -> HttpR
     try:
         services.message_mark_no_response_needed(message=message, actor=request.user)
     except MessageRefused as refused:
-        return _render_case(request, message.case, error=refused.refusal.with_rule)
+        return _render_case(request, message.case, case_refusal=refused.refusal)
     return _after_action(request, message.case, "Marked “No Response Needed”. You can undo it.")
 
 
@@ -209,7 +278,7 @@ def message_no_response_needed_undo(request: SellerRequest, message_id: int) -> 
     try:
         services.message_undo_no_response_needed(message=message, actor=request.user)
     except MessageRefused as refused:
-        return _render_case(request, message.case, error=refused.refusal.with_rule)
+        return _render_case(request, message.case, case_refusal=refused.refusal)
     return _after_action(request, message.case, "“No Response Needed” undone.")
 
 

@@ -125,6 +125,18 @@
     modal.instance.show();
   }
 
+  // htmx saves the page as HTML before it changes the address (hx-push-url); a modal built here
+  // carries the style="display: none" Bootstrap gave it, and putting that HTML back on Back would
+  // break the Content Security Policy (no inline styles). Take it out first: it is built again
+  // when next needed.
+  document.addEventListener("htmx:beforeHistorySave", function () {
+    if (modal && !pending) {
+      modal.instance.dispose();
+      modal.element.remove();
+      modal = null;
+    }
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) {
@@ -166,4 +178,88 @@
       }
     );
   }, true);
+})();
+
+// ---- data-follow-url: a form whose fields show what the address says
+//
+//   <form data-follow-url hx-get="/messages/" hx-push-url="true">…</form>
+//
+// On Back/Forward htmx puts back the page it saved in its history cache, as HTML: a <select> or
+// an input there shows the value the page was rendered with, not the one chosen since, so the
+// list and the address say "Closed" while the select says something else. After every history
+// restore, and whenever the browser shows a page again (its own back-forward cache, restored
+// form state), each named field of such a form is set from the address's query string: the
+// parameter's value, or when it is absent (or not one of a select's options) the field's
+// default, which is empty for inputs and the first option for selects (the server's default).
+(function () {
+  "use strict";
+
+  function hasOption(select, value) {
+    return Array.prototype.some.call(select.options, function (option) {
+      return option.value === value;
+    });
+  }
+
+  function followUrl() {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll("form[data-follow-url]").forEach(function (form) {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        var value = field.name ? params.get(field.name) : null;
+        if (!field.name || /^(hidden|submit|button|reset|checkbox|radio|file)$/.test(field.type)) {
+          return;
+        }
+        if (field.tagName === "SELECT") {
+          if (value === null || !hasOption(field, value)) {
+            value = field.options.length ? field.options[0].value : "";
+          }
+        } else if (value === null) {
+          value = "";
+        }
+        if (field.value !== value) {
+          field.value = value;
+        }
+      });
+    });
+  }
+
+  document.addEventListener("htmx:historyRestore", followUrl);
+  window.addEventListener("pageshow", followUrl);
+})();
+
+// ---- .live-notice: "Your reply was sent." and the like, for actions htmx answered in place
+//
+// They come with the htmx answer (components/live_notices.html, swapped out of band into the
+// #live-notices corner of base.html) and close by themselves after a few seconds, so they never
+// stay over the page (on a phone they span its width); not while the pointer or the keyboard
+// focus is on one. The close button closes one at once.
+(function () {
+  "use strict";
+
+  var SHOWN_FOR_MS = 6000;
+
+  function close(notice) {
+    if (!notice.isConnected) {
+      return;
+    }
+    if (notice.matches(":hover") || notice.contains(document.activeElement)) {
+      window.setTimeout(close, SHOWN_FOR_MS, notice);
+      return;
+    }
+    if (window.bootstrap && window.bootstrap.Alert) {
+      window.bootstrap.Alert.getOrCreateInstance(notice).close();
+    } else {
+      notice.remove();
+    }
+  }
+
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.target;
+    if (!(root instanceof Element)) {
+      return;
+    }
+    var notices = root.matches(".live-notice") ? [root] : root.querySelectorAll(".live-notice");
+    Array.prototype.forEach.call(notices, function (notice) {
+      window.setTimeout(close, SHOWN_FOR_MS, notice);
+    });
+  });
 })();

@@ -46,6 +46,7 @@ def _seller_form(seller: SellerAccount, *, accepting: bool) -> dict[str, str]:
         "slug": seller.slug,
         "created_at_0": seller.created_at.strftime("%Y-%m-%d"),
         "created_at_1": seller.created_at.strftime("%H:%M:%S"),
+        "auto_review_delay_days": str(seller.auto_review_delay_days),
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
         "memberships-MIN_NUM_FORMS": "0",

@@ -447,8 +447,9 @@ class TestMessageCenter:
             buyer_opens_case(buyer=buyer)
         # ATOMIC_REQUESTS savepoint and its release (2), the session, the user, the seller
         # membership that decides the role (buyer_required; cached for the navbar), the
-        # paginator's count, and one page of cases joined to their sellers: 7 for any number.
-        with django_assert_max_num_queries(7):
+        # paginator's count, one page of cases joined to their sellers, and the buyer's
+        # warnings from staff (R16): 8 for any number.
+        with django_assert_max_num_queries(8):
             response = buyer_client.get(MESSAGE_CENTER)
         assert response.text.count("data-case-id=") == cases
 
@@ -474,7 +475,8 @@ class TestCommunicationSettings:
         assert profile.opted_out_of_unsolicited
         assert profile.opted_out_at is not None
         assert profile.preferred_language == "de"
-        assert "You opted out of unsolicited messages on" in buyer_client.get(SETTINGS).text
+        # The page is in German from now on (issue 8 item 13): "Sie haben … abbestellt".
+        assert "Sie haben unaufgeforderte Nachrichten am" in buyer_client.get(SETTINGS).text
 
     def test_r2_opting_out_again_keeps_the_first_time(self, buyer, buyer_client):
         buyer_client.post(SETTINGS, {"preferred_language": "en", "opted_out_of_unsolicited": "on"})

@@ -10,9 +10,10 @@ from django.utils import timezone
 from cases.models import Case
 from core.refusals import MessageRefused
 from messaging import policy, selectors, services
-from messaging.content_rules import LINK_MSG
-from messaging.models import Direction, MarketingPhrase, Message, Outcome, ResponseState
+from messaging.models import Direction, Message, Outcome, ResponseState
 from orders.models import OrderStatus
+from templates_app.content_rules import LINK_MSG
+from templates_app.models import MarketingPhrase
 from tests.factories import (
     BuyerFactory,
     CategoryFactory,
@@ -427,7 +428,7 @@ class TestPages:
             details
         )
         assert "more than 30 days ago" in details
-        assert "(R6)" in details
+        assert 'data-rule="R6"' in details  # the rule for tools; people read words
         page = seller_client.get(reverse("messaging:contact_buyer", args=[late.number])).text
         assert 'id="no-reasons"' in page
         assert 'id="contact-buyer-form"' not in page
@@ -467,7 +468,8 @@ class TestPages:
             {"reason": "invoice", "subject": "[Important] Invoice", "body": "Attached."},
         )
         assert response.status_code == HTTPStatus.OK
-        assert f"{policy.IMPORTANT_MARK_MISUSED_MSG} (R3)" in response.text
+        assert policy.IMPORTANT_MARK_MISUSED_MSG in response.text
+        assert 'data-rule="R3"' in response.text
         assert not Message.objects.exists()
 
     def test_r12_refusal_is_shown_on_the_page_and_nothing_sent(self, seller, seller_client):
@@ -478,7 +480,7 @@ class TestPages:
         )
         assert response.status_code == HTTPStatus.OK
         assert "www.example.com" in response.text
-        assert "(R12)" in response.text
+        assert 'data-rule="R12"' in response.text
         assert not Message.objects.exists()
 
     def test_r12_live_check_names_the_rule_while_typing(self, seller, seller_client):
@@ -487,7 +489,7 @@ class TestPages:
         bad = seller_client.post(url, {"subject": "Hi", "body": "Visit https://x.io"})
         assert 'id="compliance"' in bad.text
         assert "https://x.io" in bad.text
-        assert "(R12)" in bad.text
+        assert 'data-rule="R12"' in bad.text
         good = seller_client.post(url, {"subject": "Hi", "body": "Your parcel left today."})
         assert "No problems found" in good.text
 

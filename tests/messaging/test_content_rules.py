@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.refusals import Refusal
-from messaging.content_rules import (
+from core.sanitize import html_sanitize
+from templates_app.content_rules import (
     DEFAULT_MARKETING_PHRASES,
     KIND_EMOJI,
     KIND_IMAGE,
@@ -20,7 +21,6 @@ from messaging.content_rules import (
     content_violations,
     refuse_content,
 )
-from messaging.sanitize import html_sanitize
 
 BUYER_ALIAS = "abc123def456@m.alphadiscounters.com"
 SELLER_ALIAS = "zyx987wvu654@m.alphadiscounters.com"
@@ -155,7 +155,7 @@ def test_r12_refused_forms_in_text(text, kind, excerpt):
     refusal = refuse_content(text=text, allowed_addresses=ALIASES)
     assert isinstance(refusal, Refusal)
     assert refusal.rule == "R12"
-    assert "R12" in refusal.message
+    assert "R12" not in refusal.message  # people read words; the id is refusal.rule
     if kind != KIND_LINE_BREAKS:
         assert " ".join(first.excerpt.split()) in refusal.message
 
@@ -200,7 +200,7 @@ def test_r12_refused_forms_in_html(html, kind, excerpt):
     refusal = refuse_content(text="", html=html, allowed_addresses=ALIASES)
     assert refusal is not None
     assert refusal.rule == "R12"
-    assert "R12" in refusal.message
+    assert "R12" not in refusal.message  # people read words; the id is refusal.rule
 
 
 def test_r12_image_source_is_judged_as_an_image_not_a_link():
@@ -258,7 +258,7 @@ def test_r12_line_break_message_points_at_the_text_before_the_run():
     refusal = refuse_content(text="Thanks for your order.\n\n\nBest regards")
     assert refusal is not None
     assert "“Thanks for your order.”" in refusal.message
-    assert "R12" in refusal.message
+    assert "R12" not in refusal.message  # people read words; the id is refusal.rule
     at_start = refuse_content(text="\n\n\nHello")
     assert at_start is not None
     assert "start of the message" in at_start.message
@@ -335,21 +335,23 @@ def test_r12_violations_are_in_order_text_first_then_html():
     assert starts == sorted(starts)
 
 
-def test_r12_refusal_describes_the_first_problem_and_counts_the_others():
+def test_r12_refusal_names_every_distinct_problem():
     refusal = refuse_content(
         text="Visit shop.example.com 😀 and shop.example.com",
         html='<p>Visit <a href="https://shop.example.com">shop.example.com</a></p>',
     )
-    assert refusal == Refusal(
-        rule="R12",
-        message=(
-            "Remove the link “shop.example.com”: messages to buyers may not contain links or "
-            "website addresses (R12). There are 2 more problems to fix."
-        ),
+    problems = (
+        "Remove the link “shop.example.com”: messages to buyers may not contain links or "
+        "website addresses.",
+        "Remove the emoji “😀”: messages to buyers may not contain emojis.",
+        "Remove the link “https://shop.example.com”: messages to buyers may not contain links "
+        "or website addresses.",
     )
-    one_more = refuse_content(text="shop.example.com 😀")
-    assert one_more is not None
-    assert one_more.message.endswith("There is 1 more problem to fix.")
+    assert refusal == Refusal(rule="R12", message=" ".join(problems), problems=problems)
+    in_subject = refuse_content(subject="shop.example.com", text="😀")
+    assert in_subject is not None
+    assert in_subject.problems[0].startswith("In the subject: Remove the link")
+    assert len(in_subject.problems) == 2
 
 
 def test_r12_long_excerpts_are_shortened_in_the_message():
@@ -491,7 +493,8 @@ _html_fragment = st.sampled_from(
 def test_r12_property_any_html_is_scanned_and_offsets_stay_inside_it(html):
     for violation in content_violations(text=html, html=html):
         assert 0 <= violation.start <= violation.end <= len(html)
-        assert "R12" in violation.message
+        assert violation.message.endswith(".")
+        assert "R12" not in violation.message
 
 
 # --- emojis: what R12 keeps as ordinary text ------------------------------------------------

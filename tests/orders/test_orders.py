@@ -1,14 +1,21 @@
 import csv
 import io
 import re
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
 
 from orders.models import OrderStatus
-from orders.services import order_number_generate, order_set_status
-from tests.factories import BuyerFactory, OrderFactory, SellerAccountFactory, seller_user
+from orders.services import OrderLine, order_create, order_number_generate, order_set_status
+from tests.factories import (
+    BuyerFactory,
+    OrderFactory,
+    ProductFactory,
+    SellerAccountFactory,
+    seller_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -163,14 +170,67 @@ class TestOrderReport:
         assert ids == {o.number for o in mine}
         assert not ids & {o.number for o in theirs}
 
+    def _records(self, response) -> list[dict[str, str]]:
+        header, *rows = self._rows(response)
+        return [dict(zip(header, row, strict=True)) for row in rows]
+
     def test_csv_row_content(self, seller, seller_client):
         order = OrderFactory(seller=seller, ship_phone="555-010-0199")
-        (row,) = self._rows(seller_client.get(REPORT_URL))[1:]
-        assert row[0] == order.number
-        assert row[3] == "Unshipped"
-        assert row[4] == order.relationship.buyer_alias
-        assert row[5] == "555-010-0199"
-        assert row[11] == str(order.total)
+        (row,) = self._records(seller_client.get(REPORT_URL))
+        assert row["order-id"] == order.number
+        assert row["order-status"] == "Unshipped"
+        assert row["buyer-alias"] == order.relationship.buyer_alias
+        assert row["buyer-phone"] == "555-010-0199"
+        assert row["order-total"] == str(order.total)
+
+    def test_csv_has_one_row_per_order_item_with_sku_quantity_and_unit_price(
+        self, seller, seller_client
+    ):
+        """Issue 8 item 11: as marketplace order reports are, one row per order item; the
+        order's own columns (dates, status, alias, totals) repeat on each of its rows."""
+        mug = ProductFactory(seller=seller, title="Tea mug", sku="MUG-01", price=Decimal("7.50"))
+        pot = ProductFactory(seller=seller, title="Teapot", sku="POT-02", price=Decimal("30.00"))
+        order = order_create(
+            buyer=BuyerFactory(),
+            seller=seller,
+            lines=[OrderLine(product=mug, quantity=3), OrderLine(product=pot, quantity=1)],
+            ship_name="Ana Buyer",
+            ship_address="1 Main St",
+            shipping_total=Decimal("5.00"),
+        )
+        rows = self._records(seller_client.get(REPORT_URL))
+        assert [(r["order-id"], r["sku"], r["product-name"]) for r in rows] == [
+            (order.number, "MUG-01", "Tea mug"),
+            (order.number, "POT-02", "Teapot"),
+        ]
+        assert [(r["quantity-purchased"], r["unit-price"], r["line-total"]) for r in rows] == [
+            ("3", "7.50", "22.50"),
+            ("1", "30.00", "30.00"),
+        ]
+        for row in rows:
+            assert row["buyer-alias"] == order.relationship.buyer_alias
+            assert row["order-status"] == "Pending"
+            assert row["item-total"] == "52.50"  # the order's items total, as before
+            assert row["shipping-total"] == "5.00"
+            assert row["order-total"] == "57.50"
+            assert row["currency"] == "USD"
+
+    def test_csv_neutralizes_formulas_in_product_names_and_skus(self, seller, seller_client):
+        product = ProductFactory(seller=seller, title="=cmd|' /C calc'!A0", sku="+SKU")
+        OrderFactory(seller=seller, items=[product])
+        (row,) = self._records(seller_client.get(REPORT_URL))
+        assert row["product-name"] == "'=cmd|' /C calc'!A0"
+        assert row["sku"] == "'+SKU"
+
+    def test_csv_query_count_does_not_grow_with_orders(
+        self, seller, seller_client, django_assert_max_num_queries
+    ):
+        for _ in range(6):
+            OrderFactory(seller=seller, items=[ProductFactory(seller=seller) for _ in range(2)])
+        # savepoint + release, session, user, membership, orders, their items with products
+        with django_assert_max_num_queries(8):
+            rows = self._rows(seller_client.get(REPORT_URL))
+        assert len(rows) == 1 + 12
 
     def test_csv_follows_the_page_filters(self, seller, seller_client):
         shipped = OrderFactory(seller=seller, status=OrderStatus.SHIPPED)
@@ -180,8 +240,8 @@ class TestOrderReport:
 
     def test_csv_neutralizes_spreadsheet_formulas(self, seller, seller_client):
         OrderFactory(seller=seller, ship_name="=HYPERLINK(1)")
-        (row,) = self._rows(seller_client.get(REPORT_URL))[1:]
-        assert row[6] == "'=HYPERLINK(1)"
+        (row,) = self._records(seller_client.get(REPORT_URL))
+        assert row["ship-to-name"] == "'=HYPERLINK(1)"
 
 
 class TestAccess:

@@ -7,9 +7,10 @@ Pure functions: a string in, a string out. No ORM, no I/O.
 and makes every link open in a new tab without leaking the referrer. `html_to_text` renders
 HTML as the plain-text body every message also carries (R14).
 
-This module owns every list of HTML tags in messaging: what the sanitizer allows and drops,
-and how HTML reads as text (block, cell, link, hidden and void elements), which
-`messaging.content_rules` (R12) imports rather than keeping lists of its own.
+A generic building block (layer 1): it knows HTML, not messages. It owns every list of HTML
+tags the project uses: what the sanitizer allows and drops, and how HTML reads as text (block,
+cell, link, hidden and void elements), which `templates_app.content_rules` (R12) imports rather
+than keeping lists of its own.
 """
 
 import re
@@ -44,7 +45,9 @@ ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
     "img": ["src", "alt", "width", "height"],
 }
 ALLOWED_PROTOCOLS: frozenset[str] = frozenset({"http", "https", "mailto"})
-IMAGE_PROTOCOLS: frozenset[str] = frozenset({"http", "https"})
+# Images only over https: a plain-http image is a tracking pixel anyone on the path can read,
+# and mixed content on our pages (R12 asks the same of seller images).
+IMAGE_PROTOCOLS: frozenset[str] = frozenset({"https"})
 LINK_REL = "nofollow noopener noreferrer"
 LINK_TARGET = "_blank"
 

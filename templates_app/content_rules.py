@@ -1,8 +1,9 @@
 """R12 content rules for seller messages, as pure functions: strings in, violations out.
 
-No ORM, no I/O. `messaging.services` calls `refuse_content` for every seller message (web and
-email) with the parties' own aliases and the staff-edited marketing phrases; buyer messages are
-not filtered (only sanitized, R14).
+No ORM, no I/O. `messaging.policy.judge` applies `refuse_content` to every seller message (web
+and email) with the parties' own aliases and the staff-edited marketing phrases, and
+`templates_app.services` to every seller template when it is saved, so a template is refused
+with the same words as a message; buyer messages are not filtered (only sanitized, R14).
 
 R12 forbids, in seller messages:
 
@@ -41,7 +42,7 @@ Decisions on the ambiguous cases:
   visible text, where inline tags do not split words: `shop.<b>example</b>.com` is found.
   Text inside the elements the sanitizer removes with their content (script, style, template,
   svg, select…, R14) is never shown, so it is not judged; tags inside them still are. The tag
-  lists come from `messaging.sanitize`, which owns them.
+  lists come from `core.sanitize`, which owns them.
 """
 
 import html as html_lib
@@ -54,7 +55,7 @@ from html.parser import HTMLParser
 import emoji
 
 from core.refusals import Refusal
-from messaging.sanitize import (
+from core.sanitize import (
     BLOCK_TAGS,
     CELL_TAGS,
     EMBEDDED_CONTENT_TAGS,
@@ -74,39 +75,40 @@ SOURCE_TEXT = "text"
 SOURCE_HTML = "html"
 
 LINK_MSG = (
-    "Remove the link “{excerpt}”: messages to buyers may not contain links or website "
-    "addresses (R12)."
+    "Remove the link “{excerpt}”: messages to buyers may not contain links or website addresses."
 )
 EMAIL_MSG = (
     "Remove the email address “{excerpt}”: messages to buyers may not contain email "
-    "addresses other than the buyer's and your own message alias (R12)."
+    "addresses other than the buyer's and your own message alias."
 )
-EMOJI_MSG = "Remove the emoji “{excerpt}”: messages to buyers may not contain emojis (R12)."
+EMOJI_MSG = "Remove the emoji “{excerpt}”: messages to buyers may not contain emojis."
 IMAGE_NOT_HTTPS_MSG = (
     "Use an https address for the image “{excerpt}”: images in messages to buyers must be "
-    "served over https (R12)."
+    "served over https."
 )
 IMAGE_NO_SRC_MSG = (
     "Remove the image “{excerpt}” or give it an https address: images in messages to buyers "
-    "must be served over https (R12)."
+    "must be served over https."
 )
 IMAGE_NO_ALT_MSG = (
     "Add alt text to the image “{excerpt}”: every image in a message to buyers needs a text "
-    "description (R12)."
+    "description."
 )
 LINE_BREAKS_MSG = (
     "Remove the extra blank lines after “{excerpt}”: messages to buyers may not contain more "
-    "than two line breaks in a row (R12)."
+    "than two line breaks in a row."
 )
 LINE_BREAKS_AT_START_MSG = (
     "Remove the blank lines at the start of the message: messages to buyers may not contain "
-    "more than two line breaks in a row (R12)."
+    "more than two line breaks in a row."
 )
 MARKETING_MSG = (
-    "Remove “{excerpt}”: messages to buyers may not contain marketing or coupon language (R12)."
+    "Remove “{excerpt}”: messages to buyers may not contain marketing or coupon language."
 )
-MORE_ONE_MSG = "There is 1 more problem to fix."
-MORE_MANY_MSG = "There are {count} more problems to fix."
+IN_SUBJECT_MSG = "In the subject: {problem}"
+MORE_PROBLEMS_MSG = "…and {count} more like these."
+# A refusal lists every problem; past this many, the rest are counted.
+_MAX_PROBLEMS_LISTED = 12
 
 DEFAULT_MARKETING_PHRASES: tuple[str, ...] = (
     "coupon",
@@ -256,7 +258,7 @@ def _link_hits(text: str, allowed: frozenset[str]) -> list[tuple[int, int, str]]
 
 # The emoji package also reports a text-default emoji standing alone ("unqualified": without
 # the VS16 that asks for its emoji form). Those from the pictographic blocks (☺ ❤ ✔ ✈ ⚠ ㊗ 🅰
-# …) are pictures and stay emoji; those from these blocks of ordinary symbols are text (R12).
+# …) are pictures and stay emoji; those from these blocks of ordinary symbols are text.
 _TEXT_SYMBOL_BLOCKS: tuple[tuple[int, int], ...] = (
     (0x0080, 0x00FF),  # Latin-1 Supplement: © ®
     (0x2000, 0x206F),  # General Punctuation: ‼ ⁉
@@ -656,32 +658,53 @@ def content_violations(
     return violations
 
 
+def _problems(violations: list[ContentViolation]) -> list[str]:
+    """Each distinct problem once: the same link in the text and the HTML body (or twice in one
+    body) is one problem to fix."""
+    seen: set[tuple[str, str]] = set()
+    problems = []
+    for violation in violations:
+        key = (violation.kind, violation.excerpt.casefold())
+        if key not in seen:
+            seen.add(key)
+            problems.append(violation.message)
+    return problems
+
+
 def refuse_content(
     *,
     text: str,
     html: str = "",
+    subject: str = "",
     allowed_addresses: Iterable[str] = (),
     marketing_phrases: Iterable[str] | None = None,
 ) -> Refusal | None:
-    """R12: refuse a seller message naming its first content problem and how many more.
-
-    The count is of distinct problems: the same link in the text and the HTML body (or twice
-    in one body) is one problem to fix.
+    """R12: refuse a seller message naming every content problem at once, each pointing at its
+    text (the subject's first, marked as such, then the body's), so the sender can fix them all
+    before trying again. `message` holds them all, for channels that show one text (email
+    bounces); `problems` lists them one by one, for pages.
     """
-    violations = content_violations(
-        text=text,
-        html=html,
-        allowed_addresses=allowed_addresses,
-        marketing_phrases=marketing_phrases,
+    problems = [
+        IN_SUBJECT_MSG.format(problem=problem)
+        for problem in _problems(
+            content_violations(
+                text=subject,
+                allowed_addresses=allowed_addresses,
+                marketing_phrases=marketing_phrases,
+            )
+        )
+    ]
+    problems += _problems(
+        content_violations(
+            text=text,
+            html=html,
+            allowed_addresses=allowed_addresses,
+            marketing_phrases=marketing_phrases,
+        )
     )
-    if not violations:
+    if not problems:
         return None
-    first = violations[0]
-    seen = {(first.kind, first.excerpt.casefold())}
-    more = {(v.kind, v.excerpt.casefold()) for v in violations[1:]} - seen
-    message = first.message
-    if len(more) == 1:
-        message = f"{message} {MORE_ONE_MSG}"
-    elif more:
-        message = f"{message} {MORE_MANY_MSG.format(count=len(more))}"
-    return Refusal(rule=RULE, message=message)
+    if len(problems) > _MAX_PROBLEMS_LISTED:
+        rest = len(problems) - _MAX_PROBLEMS_LISTED
+        problems = [*problems[:_MAX_PROBLEMS_LISTED], MORE_PROBLEMS_MSG.format(count=rest)]
+    return Refusal(rule=RULE, message=" ".join(problems), problems=tuple(problems))

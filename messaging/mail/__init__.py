@@ -1,0 +1,1 @@
+"""The email channel: reading inbound mail (parse) and the SMTP relay (relay)."""

@@ -1,0 +1,108 @@
+"""The inbound SMTP relay for the alias domain (`manage.py runmailrelay`), on aiosmtpd.
+
+Like a mail server, it says 250 only once the raw message is committed to the database; while
+the database is unreachable it answers 451 so the sender retries, and nothing acknowledged is
+ever lost. Unknown recipients are refused at RCPT (550).
+"""
+
+import contextlib
+import logging
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from asgiref.sync import SyncToAsync, sync_to_async
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connection, connections
+
+from messaging.models import InboundMail
+from messaging.services.inbound import alias_is_live, inbound_mail_receive
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "451 4.3.0 Mail system temporarily unavailable, try again later"
+NO_SUCH_ALIAS = "550 5.1.1 No such mailbox here"
+ACCEPTED = "250 2.0.0 Message accepted"
+
+
+def _fresh_connection() -> None:
+    """A broken connection (the database went away) is dropped, so the next try reconnects."""
+    close_old_connections()
+    if connection.connection is not None and not connection.is_usable():
+        connection.close()
+
+
+def _drop_connection() -> None:
+    """After a database error: close this thread's connection (reading `connection` here, in
+    the ORM thread, not in the event loop's, whose wrapper this thread may not use)."""
+    with contextlib.suppress(DatabaseError):
+        connection.close()
+
+
+def _alias_is_live(address: str) -> bool:
+    _fresh_connection()
+    return alias_is_live(address)
+
+
+def _store(raw: bytes, recipients: list[str], envelope_from: str) -> int:
+    _fresh_connection()
+    stored = inbound_mail_receive(
+        raw=raw, recipients=recipients, envelope_from=envelope_from, source=InboundMail.Source.SMTP
+    )
+    return len(stored)
+
+
+class RelayHandler:
+    """aiosmtpd handler: RCPT checks the alias, DATA stores the mail (one thread for the ORM)."""
+
+    async def handle_RCPT(  # noqa: N802  (aiosmtpd's hook name)
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        try:
+            known = await sync_to_async(_alias_is_live, thread_sensitive=True)(address)
+        except DatabaseError:
+            logger.warning("RCPT %s: database unavailable", address)
+            await sync_to_async(_drop_connection, thread_sensitive=True)()
+            return UNAVAILABLE
+        if not known:
+            return NO_SUCH_ALIAS
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(  # noqa: N802
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        raw = envelope.original_content or b""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", errors="surrogateescape")
+        try:
+            stored = await sync_to_async(_store, thread_sensitive=True)(
+                raw, list(envelope.rcpt_tos), envelope.mail_from or ""
+            )
+        except DatabaseError:
+            logger.warning("DATA from %s: database unavailable", envelope.mail_from)
+            await sync_to_async(_drop_connection, thread_sensitive=True)()
+            return UNAVAILABLE
+        logger.info(
+            "Accepted mail from %s for %s (%d stored)",
+            envelope.mail_from,
+            envelope.rcpt_tos,
+            stored,
+        )
+        return ACCEPTED
+
+
+def relay_connection_close() -> None:
+    """Close the database connection of the relay's ORM thread (at shutdown, and in tests so
+    the test database can be dropped). asgiref runs every thread-sensitive call there."""
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
+
+
+def relay_controller(*, host: str, port: int) -> Controller:
+    return Controller(
+        RelayHandler(),
+        hostname=host,
+        port=port,
+        data_size_limit=settings.MESSAGING_RELAY_MAX_BYTES,
+        ident="AlphaDiscounters mail relay",
+    )

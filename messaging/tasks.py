@@ -1,0 +1,110 @@
+"""Celery tasks of the messaging domain: each takes an id and calls one service, which is safe
+to run twice (a state check under a row lock). Transport and database errors retry with
+exponential backoff; after the last retry, or on an unexpected error, the row is marked failed
+for staff (and an inbound sender is told), never dropped."""
+
+import logging
+from smtplib import SMTPException
+
+from celery import Task, shared_task
+from django.db import DatabaseError
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 8
+TRANSIENT = (SMTPException, OSError, DatabaseError)
+
+
+def backoff_seconds(retries: int) -> int:
+    """5 s, 10 s, 20 s … at most 10 minutes."""
+    return int(min(5 * 2**retries, 600))
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+def outbound_email_send(self: Task, email_id: int) -> None:
+    from messaging.services.outbound import outbound_email_deliver, outbound_email_give_up
+
+    try:
+        outbound_email_deliver(email_id)
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            outbound_email_give_up(email_id, f"{type(exc).__name__}: {exc}")
+            return
+        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+    except Exception as exc:
+        outbound_email_give_up(email_id, f"{type(exc).__name__}: {exc}")
+        raise
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+def inbound_mail_process_task(self: Task, inbound_id: int) -> None:
+    from messaging.services.inbound import inbound_mail_give_up, inbound_mail_process
+
+    try:
+        inbound_mail_process(inbound_id)
+    except DatabaseError as exc:
+        if self.request.retries >= MAX_RETRIES:
+            inbound_mail_give_up(inbound_id, f"{type(exc).__name__}: {exc}")
+            return
+        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+    except Exception as exc:
+        logger.exception("Inbound mail %s could not be processed", inbound_id)
+        inbound_mail_give_up(inbound_id, f"{type(exc).__name__}: {exc}")
+        raise
+
+
+SWEEP_AFTER_SECONDS = 300
+
+
+@shared_task(acks_late=True)
+def email_queue_sweep() -> int:
+    """Queue again what was stored but never reached a worker (a broker outage at commit): inbound
+    mail not processed and outbound email not sent after five minutes. Idempotent: the tasks
+    themselves skip what is already done. Returns how many were queued."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from messaging.models import InboundMail, OutboundEmail
+
+    before = timezone.now() - timedelta(seconds=SWEEP_AFTER_SECONDS)
+    inbound = InboundMail.objects.filter(
+        status=InboundMail.Status.RECEIVED, received_at__lt=before
+    ).values_list("pk", flat=True)[:1000]
+    outbound = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.PENDING, created_at__lt=before
+    ).values_list("pk", flat=True)[:1000]
+    for pk in inbound:
+        inbound_mail_process_task.delay(pk)
+    for pk in outbound:
+        outbound_email_send.delay(pk)
+    return len(inbound) + len(outbound)
+
+
+@shared_task(acks_late=True)
+def cases_closing_warn_task() -> int:
+    """R10: a day before an Opened case closes for lack of activity, tell its buyer (in the
+    buyer message center, and by email), once per quiet spell."""
+    from cases.services import cases_closing_warn
+    from messaging.services.outbound import case_closing_warning
+
+    warned = cases_closing_warn()
+    for case in warned:
+        case_closing_warning(case)
+    return len(warned)
+
+
+@shared_task(acks_late=True)
+def response_metrics_task() -> int:
+    """R21: recompute the response-time figures of the days touched since the last run."""
+    from messaging.services.metrics import response_metrics_compute
+
+    return response_metrics_compute()
+
+
+@shared_task(acks_late=True)
+def review_requests_auto_task() -> int:
+    """R17: the automatic review requests that are due (once per order)."""
+    from messaging.services.reviews import review_requests_auto_send
+
+    return review_requests_auto_send()

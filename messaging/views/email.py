@@ -1,0 +1,216 @@
+"""The email channel's pages: the inbound webhook, the one-click links of copy emails, and
+Messaging Permissions (R11)."""
+
+import hmac
+from email.utils import getaddresses
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages as flash
+from django.core import signing
+from django.db import DatabaseError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import seller_required
+from accounts.http import SellerRequest
+from accounts.models import SellerMembership
+from core.refusals import MessageRefused
+from messaging import selectors
+from messaging.models import InboundMail, Message, MessagingPermission, ReportReason
+from messaging.services import flags, inbound, outbound, permissions
+
+WEBHOOK_MAX_BYTES = 40 * 1024 * 1024
+PERMISSION_CONFIRM_PAGE = "messaging/permission_confirm.html"
+
+
+# ---- inbound webhook (hosted mail services)
+
+
+def _webhook_recipients(request: HttpRequest, raw: bytes) -> list[str]:
+    """Envelope recipients: `?recipient=` (repeatable) as the mail service passes them, else
+    the alias-domain addresses in Delivered-To/X-Original-To/To/Cc."""
+    given = request.GET.getlist("recipient")
+    if given:
+        return given
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    headers = [str(message.get(name, "")) for name in ("Delivered-To", "X-Original-To", "To", "Cc")]
+    domain = "@" + settings.MESSAGING_ALIAS_DOMAIN.lower()
+    return [a.lower() for _, a in getaddresses(headers) if a.lower().endswith(domain)]
+
+
+# Not in ATOMIC_REQUESTS' transaction: that one needs the database before the view runs (a 500
+# instead of 503 while it is down), and the 202 must follow the mail's own commit.
+@transaction.non_atomic_requests
+@csrf_exempt
+@require_POST
+def inbound_webhook(request: HttpRequest) -> HttpResponse:
+    """POST raw MIME with `Authorization: Bearer <INBOUND_EMAIL_TOKEN>`. 202 once the mail is
+    committed to the database (processing continues in a task); 503 while the database is
+    unreachable, so the mail service retries."""
+    token = settings.INBOUND_EMAIL_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not token or not hmac.compare_digest(given.encode(), token.encode()):
+        return JsonResponse({"error": "A valid bearer token is required."}, status=401)
+    raw = request.body
+    if not raw or len(raw) > WEBHOOK_MAX_BYTES:
+        return JsonResponse(
+            {"error": "The body must be one raw email (message/rfc822)."}, status=400
+        )
+    recipients = _webhook_recipients(request, raw)
+    try:
+        stored = inbound.inbound_mail_receive(
+            raw=raw,
+            recipients=recipients,
+            envelope_from=request.GET.get("sender", ""),
+            source=InboundMail.Source.WEBHOOK,
+        )
+        known = [r for r in recipients if inbound.alias_is_live(r)]
+    except DatabaseError:
+        response = JsonResponse({"error": "Temporarily unavailable, retry later."}, status=503)
+        response["Retry-After"] = "60"
+        return response
+    if not known:
+        return JsonResponse({"error": "No recipient is a live alias here."}, status=422)
+    return JsonResponse({"stored": [mail.pk for mail in stored], "recipients": known}, status=202)
+
+
+# ---- one-click links from copy emails (R15, R16)
+
+
+class LinkReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=[("", "Choose a reason…"), *ReportReason.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def email_action(request: HttpRequest, token: str) -> HttpResponse:
+    """A GET shows what the link will do and one button; only the POST acts, so mail scanners
+    that open links change nothing. Works without signing in: the signed token is the authority
+    (one message, one action, 30 days)."""
+    try:
+        message_id, action = outbound.action_token_read(token)
+    except signing.SignatureExpired:
+        return render(request, "messaging/email_action.html", {"problem": "expired"}, status=410)
+    except signing.BadSignature:
+        return render(request, "messaging/email_action.html", {"problem": "invalid"}, status=400)
+    message = get_object_or_404(Message.objects.select_related("case"), pk=message_id)
+    form = LinkReportForm(request.POST or None) if action == "report" else None
+    done, refusal = False, None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            if action == "nrn":
+                flags.message_mark_no_response_needed_by_link(message=message)
+            else:
+                assert form is not None
+                copies = selectors.copies_address_for_seller(seller_id=message.seller_id)
+                flags.message_report_by_link(
+                    message=message, reason=form.cleaned_data["reason"], address=copies
+                )
+        except MessageRefused as refused:
+            refusal = refused.refusal
+        else:
+            done = True
+            message.refresh_from_db()
+    context = {
+        "refusal": refusal,
+        "message": message,
+        "action": action,
+        "action_label": outbound.ACTIONS[action],
+        "form": form,
+        "done": done,
+    }
+    return render(request, "messaging/email_action.html", context, status=400 if refusal else 200)
+
+
+# ---- Messaging Permissions (R11)
+
+
+class PermissionAddForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "email"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@seller_required
+def messaging_permissions(request: SellerRequest) -> HttpResponse:
+    """The addresses the seller may write to buyers from. Owners add, block and unblock;
+    members see the list and who can change it."""
+    membership = request.user.seller_membership
+    is_owner = membership.role == SellerMembership.Role.OWNER
+    form = PermissionAddForm(request.POST or None)
+    if request.method == "POST":
+        if not is_owner:
+            return HttpResponse(permissions.OWNERS_ONLY_MSG, status=403)
+        if form.is_valid():
+            try:
+                permission = permissions.permission_add(
+                    seller=request.seller, actor=request.user, email=form.cleaned_data["email"]
+                )
+            except MessageRefused as refused:
+                form.add_error("email", refused.refusal.message)
+            else:
+                flash.success(
+                    request,
+                    f"We emailed a confirmation link to {permission.email}. The address is "
+                    "approved once that link is clicked.",
+                )
+                return redirect("messaging:messaging_permissions")
+    context = {
+        "permissions": selectors.messaging_permissions_for_seller(seller=request.seller),
+        "form": form,
+        "is_owner": is_owner,
+        "owners": selectors.seller_owners(seller=request.seller),
+    }
+    return render(request, "messaging/messaging_permissions.html", context)
+
+
+@require_POST
+@seller_required
+def messaging_permission_block(request: SellerRequest, permission_id: int) -> HttpResponse:
+    permission = get_object_or_404(
+        MessagingPermission.objects.filter(seller=request.seller), pk=permission_id
+    )
+    blocked = request.POST.get("action") == "block"
+    permissions.permission_set_blocked(permission=permission, actor=request.user, blocked=blocked)
+    flash.success(request, f"{permission.email} is {'blocked' if blocked else 'unblocked'}.")
+    return redirect("messaging:messaging_permissions")
+
+
+@require_http_methods(["GET", "POST"])
+def permission_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The confirmation link sent to an address: a GET shows one button, the POST approves."""
+    try:
+        permission_id, address = outbound.permission_token_read(token)
+    except signing.SignatureExpired:
+        return render(
+            request, "messaging/permission_confirm.html", {"problem": "expired"}, status=410
+        )
+    except signing.BadSignature:
+        return render(
+            request, "messaging/permission_confirm.html", {"problem": "invalid"}, status=400
+        )
+    permission = get_object_or_404(
+        MessagingPermission.objects.select_related("seller"), pk=permission_id, email=address
+    )
+    refusal = None
+    if request.method == "POST":
+        try:
+            permission = permissions.permission_confirm(permission_id=permission.pk, email=address)
+        except MessageRefused as refused:
+            refusal = refused.refusal
+    return render(
+        request,
+        PERMISSION_CONFIRM_PAGE,
+        {"permission": permission, "refusal": refusal, "done": request.method == "POST"},
+    )
