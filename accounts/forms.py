@@ -105,3 +105,18 @@ class AcceptingMessagesForm(forms.Form):
         coerce=lambda value: value == "on",
         widget=forms.RadioSelect,
     )
+
+
+class AutoReviewRequestsForm(forms.Form):
+    """R17: "Request a Review automatically", a number of days after delivery."""
+
+    auto_review_requests = forms.BooleanField(
+        label="Request a Review automatically", required=False
+    )
+    auto_review_delay_days = forms.IntegerField(
+        label="Days after delivery",
+        min_value=5,
+        max_value=30,
+        help_text="5 to 30 days: the window in which a review may be requested (R17).",
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )

@@ -12,11 +12,9 @@ from accounts.models import (
     NotificationPreferences,
     Relationship,
     SellerAccount,
-    SellerMembership,
     User,
 )
 from accounts.selectors import require_seller_owner
-from core.refusals import NotAParty
 
 
 @transaction.atomic
@@ -134,18 +132,13 @@ def relationship_get_or_create(
     return relationship
 
 
-AUTO_REVIEW_OWNERS_ONLY_MSG = "Only the account owner can change automatic review requests."
-
-
 @transaction.atomic
 def seller_set_auto_review_requests(
-    *, seller: SellerAccount, actor: User, enabled: bool, delay_days: int
+    *, seller: SellerAccount, actor: User | None, enabled: bool, delay_days: int
 ) -> SellerAccount:
     """R17: switch "Request a Review automatically" on or off, with its delay after delivery
     (5-30 days). Owners only (SPEC section 1)."""
-    membership = SellerMembership.objects.filter(user=actor, seller=seller).first()
-    if membership is None or membership.role != SellerMembership.Role.OWNER:
-        raise NotAParty(AUTO_REVIEW_OWNERS_ONLY_MSG)
+    require_seller_owner(actor, seller)
     if not 5 <= delay_days <= 30:
         raise ValueError("The delay is 5 to 30 days after delivery (R17).")
     SellerAccount.objects.filter(pk=seller.pk).update(

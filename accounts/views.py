@@ -11,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.decorators import buyer_required, seller_required
 from accounts.forms import (
     AcceptingMessagesForm,
+    AutoReviewRequestsForm,
     BuyerCommunicationForm,
     EmailAuthenticationForm,
     NotificationPreferencesForm,
@@ -29,6 +30,7 @@ from accounts.services import (
     buyer_profile_update,
     notification_preferences_update,
     seller_set_accepting_messages,
+    seller_set_auto_review_requests,
 )
 from core.htmx import page_or_partial
 
@@ -142,11 +144,34 @@ def messaging_settings(request: SellerRequest) -> HttpResponse:
     if request.method == "POST":
         require_seller_owner(request.user, seller)
     can_change = is_seller_owner(user=request.user, seller=seller)
+    reviews_posted = request.POST.get("section") == "reviews"
+    reviews_form = AutoReviewRequestsForm(
+        request.POST if reviews_posted else None,
+        initial={
+            "auto_review_requests": seller.auto_review_requests,
+            "auto_review_delay_days": seller.auto_review_delay_days,
+        },
+    )
+    if reviews_posted and reviews_form.is_valid():
+        seller = seller_set_auto_review_requests(
+            seller=seller,
+            actor=request.user,
+            enabled=reviews_form.cleaned_data["auto_review_requests"],
+            delay_days=reviews_form.cleaned_data["auto_review_delay_days"],
+        )
+        flash.success(
+            request,
+            f"Review requests go out automatically {seller.auto_review_delay_days} days after "
+            "delivery."
+            if seller.auto_review_requests
+            else "Review requests are no longer sent automatically.",
+        )
+        return redirect("accounts:messaging_settings")
     form = AcceptingMessagesForm(
-        request.POST or None,
+        None if reviews_posted else (request.POST or None),
         initial={"accepting": "on" if seller.accepting_buyer_messages else "off"},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not reviews_posted and form.is_valid():
         seller = seller_set_accepting_messages(
             seller=seller, accepting=form.cleaned_data["accepting"], actor=request.user
         )
@@ -164,6 +189,7 @@ def messaging_settings(request: SellerRequest) -> HttpResponse:
         "accounts/messaging_settings.html",
         {
             "form": form if can_change else None,
+            "reviews_form": reviews_form if can_change else None,
             "seller": seller,
             "owners_only": "" if can_change else owners_only_notice(seller=seller),
         },

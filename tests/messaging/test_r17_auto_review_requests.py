@@ -5,15 +5,17 @@ skipping opted-out buyers; a blocked request does not use up the order's one req
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SellerMembership
 from accounts.services import seller_set_auto_review_requests
-from core.refusals import NotAParty
 from messaging import policy, selectors, services
 from messaging.models import Channel, Message, Outcome
 from messaging.services.reviews import review_requests_auto_send
 from orders.models import OrderStatus
+from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, seller_user
 
 REVIEW = policy.REVIEW_REQUEST_REASON
@@ -87,7 +89,7 @@ def test_r17_automatic_requests_count_against_the_daily_limit(seller, auto_on, m
 
 def test_r17_only_owners_switch_automatic_requests(seller):
     member = seller_user(seller, role=SellerMembership.Role.MEMBER)
-    with pytest.raises(NotAParty):
+    with pytest.raises(PermissionDenied):
         seller_set_auto_review_requests(seller=seller, actor=member, enabled=True, delay_days=7)
     seller.refresh_from_db()
     assert not seller.auto_review_requests
@@ -99,3 +101,26 @@ def test_r17_the_delay_is_5_to_30_days(seller, seller_owner):
             seller_set_auto_review_requests(
                 seller=seller, actor=seller_owner, enabled=True, delay_days=days
             )
+
+
+def test_r17_the_owner_switches_it_on_in_settings_and_members_read_it(seller, seller_owner):
+    url = reverse("accounts:messaging_settings")
+    response = signed_in_client(seller_owner).post(
+        url, {"section": "reviews", "auto_review_requests": "on", "auto_review_delay_days": "9"}
+    )
+    assert response.status_code == 302
+    seller.refresh_from_db()
+    assert (seller.auto_review_requests, seller.auto_review_delay_days) == (True, 9)
+    bad = signed_in_client(seller_owner).post(
+        url, {"section": "reviews", "auto_review_requests": "on", "auto_review_delay_days": "3"}
+    )
+    assert bad.status_code == 200
+    assert "greater than or equal to 5" in bad.text
+    member = seller_user(seller, role=SellerMembership.Role.MEMBER)
+    page = signed_in_client(member).get(url)
+    assert "9 days after delivery" in page.text
+    assert 'id="auto-review-form"' not in page.text
+    denied = signed_in_client(member).post(
+        url, {"section": "reviews", "auto_review_delay_days": "5"}
+    )
+    assert denied.status_code == 403
