@@ -238,3 +238,37 @@ def orders_ensure(
             placed_at=now - timedelta(days=rng.uniform(0.1, 75)),
             until=now,
         )
+
+
+DEMO_MAILBOX = "inbox@{domain}"
+
+
+def email_channel_ensure(seller: SellerAccount) -> None:
+    """The first demo seller reads buyer messages in a mail client too: copies go to its shop
+    mailbox (R22), which is approved to reply (R11), through the services the pages use. Done
+    after the stories, so only new buyer messages (a test mail into the relay) are copied."""
+    from accounts.services import notification_preferences_update
+    from messaging.models import MessagingPermission
+    from messaging.services import permissions
+
+    if MessagingPermission.objects.filter(seller=seller).exists():
+        return
+    owner = (
+        User.objects.filter(
+            seller_membership__seller=seller,
+            seller_membership__role=SellerMembership.Role.OWNER,
+        )
+        .order_by("email")
+        .first()
+    )
+    if owner is None:
+        return
+    mailbox = DEMO_MAILBOX.format(domain=owner.email.split("@")[1])
+    notification_preferences_update(
+        seller=seller,
+        buyer_message_copies=True,
+        buyer_message_copies_email=mailbox,
+        opt_out_bounces=True,
+    )
+    permission = permissions.permission_add(seller=seller, actor=owner, email=mailbox)
+    permissions.permission_confirm(permission_id=permission.pk, email=mailbox)

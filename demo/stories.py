@@ -55,7 +55,8 @@ from messaging.services import (
     review_request_send,
 )
 from orders.models import Order, OrderStatus, Product
-from templates_app.models import SellerTemplate
+from templates_app.models import PlatformTemplate, PlatformTemplateTranslation, SellerTemplate
+from templates_app.platform_defaults import platform_templates_install
 from templates_app.selectors import placeholder_values, template_fill
 from templates_app.services import seller_template_create
 
@@ -85,7 +86,10 @@ def demo_stories_play(
 
 def demo_templates_ensure(*, sellers: list[SellerAccount]) -> None:
     """A handful of templates with tags for each demo seller (R23), through the service Manage
-    Templates saves with (R12 and placeholders checked); only the ones missing by name."""
+    Templates saves with (R12 and placeholders checked); only the ones missing by name. The
+    platform templates come with the migrations; a database emptied since (flush) gets them
+    back here, without touching what staff edited."""
+    platform_templates_install(PlatformTemplate, PlatformTemplateTranslation)
     for seller in sellers:
         existing = set(SellerTemplate.objects.filter(seller=seller).values_list("name", flat=True))
         for demo in DEMO_TEMPLATES:

@@ -24,6 +24,7 @@ from demo.reference import (
     SELLERS,
     buyers_ensure,
     categories_ensure,
+    email_channel_ensure,
     orders_ensure,
     sellers_ensure,
     staff_ensure,
@@ -76,6 +77,8 @@ class Command(BaseCommand):
             staff = staff_ensure()
             orders_ensure(random.Random(seed), sellers, buyers, now)
         demo_stories_play(sellers=sellers, buyers=buyers, now=now, seed=seed + 1)
+        with transaction.atomic():
+            email_channel_ensure(sellers[0])
         if orders:
             bulk_orders_top_up(random.Random(seed), sellers[0], buyers, orders)
         if cases:
