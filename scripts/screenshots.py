@@ -25,6 +25,9 @@ SHOTS = [
     (SELLER, "/settings/notifications/?edit=messaging", "notification-preferences.png"),
     (SELLER, "/templates/", "manage-templates.png"),
     (SELLER, "first-case-with-order", "insert-template.png"),
+    (SELLER, "/performance/response-time/", "response-time.png"),
+    (SELLER, "/settings/messaging-permissions/", "messaging-permissions.png"),
+    (SELLER, "/help/messaging-policy/", "messaging-policy.png"),
 ]
 
 

@@ -159,6 +159,7 @@ def test_every_main_page_passes_axe_wcag_a_and_aa(browser, live_server, role, wi
             found = _violations(page)
             if found:
                 report[url] = found
+        page.wait_for_load_state("networkidle")
     finally:
         context.close()
     assert not report, f"axe-core WCAG 2.0/2.1 A/AA violations ({role}, {width}):\n" + "\n".join(
@@ -180,6 +181,7 @@ def test_skip_link_is_the_first_stop_and_moves_to_the_main_content(page, live_se
     page.keyboard.press("Tab")
     # the next stop is inside <main>, past the navigation
     assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
+    page.wait_for_load_state("networkidle")
 
 
 # The contrast (WCAG 2.x formula) between the focused element's outline and the background
@@ -233,3 +235,4 @@ def test_focus_ring_is_clearly_visible(page, where, selector):
             break
     assert element.evaluate("element => element.matches(':focus-visible')")
     assert element.evaluate(FOCUS_RING_CONTRAST) >= 3
+    page.wait_for_load_state("networkidle")

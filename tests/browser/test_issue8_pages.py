@@ -41,6 +41,12 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
+def _settle(page) -> None:
+    """No request in flight when the test ends: the live server must not be answering one
+    while the test database is flushed."""
+    page.wait_for_load_state("networkidle")
+
+
 def _no_sideways_scroll(page) -> None:
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -86,6 +92,7 @@ def test_item7_order_pages_link_to_their_conversations(page):
     page.locator("#order-conversations").get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(rf"/buyer/messages/{message.case_id}/$"))
     expect(page.locator("#message-list")).to_contain_text("It left the warehouse today.")
+    _settle(page)
 
 
 def test_item8_inbox_finds_an_order_id_typed_without_dashes_and_offers_search_all(page):
@@ -117,6 +124,7 @@ def test_item8_inbox_finds_an_order_id_typed_without_dashes_and_offers_search_al
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#order-results .order-id")).to_have_count(1)
     expect(page.locator("#order-results")).to_contain_text(NUMBER)
+    _settle(page)
 
 
 def test_item10_buyer_reaches_the_storefront_and_anonymous_visitors_sign_in_from_it(page):
@@ -159,6 +167,7 @@ def test_item10_buyer_reaches_the_storefront_and_anonymous_visitors_sign_in_from
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/store/kyoto/$"))
     expect(page.locator("#store-sign-in")).to_have_count(0)
+    _settle(page)
 
 
 def test_item13_a_german_buyer_browses_in_german(page):
@@ -189,6 +198,7 @@ def test_item13_a_german_buyer_browses_in_german(page):
     page.set_viewport_size(PHONE)
     _no_sideways_scroll(page)
     _shot(page, "item13-de-case-390")
+    _settle(page)
 
 
 def test_item14_manage_orders_at_390px_keeps_status_and_do_not_ship_in_view(page):
@@ -221,6 +231,7 @@ def test_item14_manage_orders_at_390px_keeps_status_and_do_not_ship_in_view(page
     page.set_viewport_size(DESKTOP)
     expect(page.locator("#order-results thead")).to_be_visible()
     _shot(page, "item14-manage-orders-1280")
+    _settle(page)
 
 
 def test_item14_staff_reports_queue_at_1280px_shows_the_message(page):
@@ -254,3 +265,4 @@ def test_item14_staff_reports_queue_at_1280px_shows_the_message(page):
     assert box["width"] >= 280, box
     assert box["height"] <= 200, box  # not squeezed into a column one word wide
     _shot(page, "item14-admin-reports-1280")
+    _settle(page)
