@@ -12,6 +12,10 @@ from django.db.models import Model, QuerySet
 
 _M = TypeVar("_M", bound=Model)
 
+# Past the count cap the last page is unknown: a page number is still clamped, so that its offset
+# stays far inside a 64-bit integer (a huge one made PostgreSQL fail with "bigint out of range").
+MAX_PAGE_NUMBER = 10_000
+
 
 @dataclass(frozen=True)
 class CappedPage(Generic[_M]):
@@ -38,7 +42,7 @@ def capped_page(
     queryset: QuerySet[_M], page_number: str | None, *, per_page: int, count_cap: int = 1000
 ) -> CappedPage[_M]:
     try:
-        number = max(int(page_number or 1), 1)
+        number = min(max(int(page_number or 1), 1), MAX_PAGE_NUMBER)
     except ValueError:
         number = 1
     count = queryset[: count_cap + 1].count()

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cases.models import Case
 from messaging import selectors
@@ -43,7 +43,7 @@ def dispute_file_link(key: str, text: str = "Dispute file") -> str:
     return format_html('<a href="{}" class="dispute-file-link">{}</a>', dispute_file_url(key), text)
 
 
-@require_GET
+@require_safe
 def dispute_file_view(request: HttpRequest, *, admin_site: AdminSite) -> TemplateResponse:
     """Staff with view permission on cases and messages; others get 403 (the admin site has
     already sent anyone who is not active staff to its login page). It only reads: GET."""

@@ -16,7 +16,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import filetype  # type: ignore[import-untyped]  # ships neither types nor a py.typed marker
 from PIL import Image
@@ -40,9 +40,22 @@ ATTACHMENT_IMAGE_TOO_MANY_PIXELS_MSG = (
     "“{name}” can’t be attached: the image has too many pixels to be shown safely. "
     "Please send a smaller version."
 )
+ATTACHMENT_IMAGE_DIMENSIONS_MSG = (
+    "“{name}” can’t be attached: it is {width:,} × {height:,} pixels; images may have at most "
+    "{limit} million pixels. Please send a smaller version."
+)
+IMAGES_TOO_MANY_PIXELS_MSG = (
+    "The images of one message may have at most {limit} million pixels together; “{name}” "
+    "brings them to {total} million. Please send smaller versions, or fewer images per message."
+)
 TOO_MANY_ATTACHMENTS_MSG = (
     "A message can carry at most {max_count} attachments; {count} were added."
 )
+
+# Pixel caps, judged from the image header before anything is decoded: a 9,400 × 9,400 PNG
+# compresses to a few hundred KB yet decodes to hundreds of MB. A real photo stays under these.
+IMAGE_MAX_PIXELS = 40_000_000
+MESSAGE_IMAGES_MAX_PIXELS = 100_000_000
 
 DEFAULT_DISPLAY_NAME = "attachment"
 DISPLAY_NAME_MAX_CHARS = 150
@@ -104,6 +117,9 @@ class IncomingAttachment:
 
     name: str
     content: bytes
+    # The file's whole size when `content` was read only up to the limit (web uploads); None
+    # when `content` is the whole file.
+    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +132,8 @@ class CheckedAttachment:
     content: bytes
     size: int
     sha256: str
+    # width × height for images, 0 for other files; a measure, not part of the file's identity.
+    pixels: int = field(default=0, compare=False)
 
 
 # --- display name -------------------------------------------------------------------------
@@ -240,12 +258,19 @@ _CONTENT_MATCHES: dict[str, Callable[[bytes], bool]] = {
 }
 
 
-def _image_refusal(content: bytes, *, image_format: str, display_name: str) -> Refusal | None:
-    """Decodes the image fully; Pillow's decompression-bomb warning counts as a refusal.
+def _image_refusal(
+    content: bytes, *, image_format: str, display_name: str
+) -> tuple[int, Refusal | None]:
+    """The image's pixel count, and why it is refused or None.
 
-    Pillow's global MAX_IMAGE_PIXELS is left alone: above it Pillow warns (made an error
-    here), above twice it Pillow raises DecompressionBombError.
+    The dimensions come from the header (Image.open reads nothing more) and are judged before
+    any pixel is decoded: above IMAGE_MAX_PIXELS the image is refused. Then verify() checks the
+    file's structure (PNG: every chunk's CRC) and the pixels are decoded, JPEGs at 1/8 scale
+    (draft mode decodes every block but keeps an eighth of the pixels in each direction).
+    Pillow's decompression-bomb warning counts as a refusal too; its global MAX_IMAGE_PIXELS
+    is left alone: above it Pillow warns (made an error here), above twice it raises.
     """
+    pixels = 0
     try:
         with warnings.catch_warnings():
             # Pillow's other warnings (e.g. corrupt EXIF) are noise about untrusted files.
@@ -256,17 +281,30 @@ def _image_refusal(content: bytes, *, image_format: str, display_name: str) -> R
                 # state that another thread's catch_warnings() may change under us.
                 if image.width * image.height > (Image.MAX_IMAGE_PIXELS or float("inf")):
                     raise Image.DecompressionBombWarning("too many pixels")
+                pixels = image.width * image.height
+                if pixels > IMAGE_MAX_PIXELS:
+                    message = ATTACHMENT_IMAGE_DIMENSIONS_MSG.format(
+                        name=display_name,
+                        width=image.width,
+                        height=image.height,
+                        limit=f"{IMAGE_MAX_PIXELS // 1_000_000:,}",
+                    )
+                    return pixels, Refusal(rule=RULE, message=message)
                 image.verify()
             # verify() leaves the image unusable, so open again to decode the pixels.
             with Image.open(io.BytesIO(content), formats=[image_format]) as image:
+                if image_format == "JPEG":
+                    image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
                 image.load()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        return Refusal(
+        return pixels, Refusal(
             rule=RULE, message=ATTACHMENT_IMAGE_TOO_MANY_PIXELS_MSG.format(name=display_name)
         )
     except Exception:  # any decoding error: truncated, corrupt, unsupported variant
-        return Refusal(rule=RULE, message=ATTACHMENT_IMAGE_UNREADABLE_MSG.format(name=display_name))
-    return None
+        return pixels, Refusal(
+            rule=RULE, message=ATTACHMENT_IMAGE_UNREADABLE_MSG.format(name=display_name)
+        )
+    return pixels, None
 
 
 def format_size(size: int) -> str:
@@ -297,6 +335,7 @@ def attachment_check(
     """
     display_name, extension = display_name_clean(incoming.name)
     content = bytes(incoming.content)
+    pixels = 0
 
     if extension not in ALLOWED_EXTENSIONS:
         allowed = ", ".join(CONTENT_TYPES)
@@ -304,9 +343,10 @@ def attachment_check(
     if not content:
         return _refusal(ATTACHMENT_EMPTY_MSG.format(name=display_name))
     if len(content) > max_bytes:
+        size = max(len(content), incoming.size or 0)
         return _refusal(
             ATTACHMENT_TOO_LARGE_MSG.format(
-                name=display_name, size=format_size(len(content)), limit=format_size(max_bytes)
+                name=display_name, size=format_size(size), limit=format_size(max_bytes)
             )
         )
 
@@ -322,7 +362,7 @@ def attachment_check(
             return _refusal(mismatch)
         content_type = CONTENT_TYPES[extension]
         if extension in IMAGE_FORMATS:
-            refusal = _image_refusal(
+            pixels, refusal = _image_refusal(
                 content, image_format=IMAGE_FORMATS[extension], display_name=display_name
             )
             if refusal is not None:
@@ -335,6 +375,7 @@ def attachment_check(
         content=content,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
+        pixels=pixels,
     )
 
 
@@ -351,9 +392,20 @@ def attachments_check(
             TOO_MANY_ATTACHMENTS_MSG.format(max_count=max_count, count=len(incoming))
         )
     checked: list[CheckedAttachment] = []
+    total_pixels = 0
     for item in incoming:
         result = attachment_check(item, max_bytes=max_bytes)
         if isinstance(result, Refusal):
             return [], result
         checked.append(result)
+        total_pixels += result.pixels
+        if total_pixels > MESSAGE_IMAGES_MAX_PIXELS:
+            # Judged file by file, so the rest of the images are never decoded.
+            return [], _refusal(
+                IMAGES_TOO_MANY_PIXELS_MSG.format(
+                    limit=f"{MESSAGE_IMAGES_MAX_PIXELS // 1_000_000:,}",
+                    name=result.display_name,
+                    total=f"{math.ceil(total_pixels / 1_000_000):,}",
+                )
+            )
     return checked, None

@@ -62,8 +62,16 @@ class AttachmentsField(MultipleFileField):
 
 
 def incoming_attachments(files: Iterable[UploadedFile] | None) -> list[IncomingAttachment]:
-    """Uploaded files as the services take them (content is checked there, R13)."""
-    return [IncomingAttachment(name=f.name or "", content=f.read()) for f in files or []]
+    """Uploaded files as the services take them (content is checked there, R13).
+
+    At most one byte past the R13 limit is read from each file: that is enough for the check
+    to refuse it, and a huge upload is never held in memory. Its real size goes along for the
+    refusal message."""
+    read_at_most = settings.MESSAGING_ATTACHMENT_MAX_BYTES + 1
+    return [
+        IncomingAttachment(name=f.name or "", content=f.read(read_at_most), size=f.size)
+        for f in files or []
+    ]
 
 
 class MessageBodyField(forms.CharField):

@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import buyer_required, seller_required
@@ -25,7 +25,7 @@ def _filtered_seller_orders(request: SellerRequest) -> tuple[OrderFilterForm, Qu
     return form, selectors.order_list_for_seller(seller=request.seller, status=status, query=query)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @seller_required
 def order_list(request: SellerRequest) -> HttpResponse:
@@ -40,7 +40,7 @@ def order_list(request: SellerRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @seller_required
 def order_detail(request: SellerRequest, number: str) -> HttpResponse:
     order = get_object_or_404(
@@ -49,7 +49,7 @@ def order_detail(request: SellerRequest, number: str) -> HttpResponse:
     return render(request, "orders/order_detail.html", {"order": order})
 
 
-@require_GET
+@require_safe
 @seller_required
 def order_report_csv(request: SellerRequest) -> StreamingHttpResponse:
     _, orders = _filtered_seller_orders(request)
@@ -59,7 +59,7 @@ def order_report_csv(request: SellerRequest) -> StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @buyer_required
 def buyer_order_list(request: AuthenticatedRequest) -> HttpResponse:
     orders = selectors.order_list_for_buyer(buyer=request.user)
@@ -67,7 +67,7 @@ def buyer_order_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "orders/buyer_order_list.html", {"page": page})
 
 
-@require_GET
+@require_safe
 @buyer_required
 def buyer_order_detail(request: AuthenticatedRequest, number: str) -> HttpResponse:
     order = get_object_or_404(selectors.order_scope_for_buyer(buyer=request.user), number=number)

@@ -3,6 +3,7 @@
 See https://docs.djangoproject.com/en/5.2/ref/settings/ for each setting.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ  # type: ignore[import-untyped]  # ships neither types nor a py.typed marker
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_celery_beat",
+    "axes",
     # Our apps, lowest layer first (the import-linter contract in pyproject.toml keeps it).
     "accounts",
     "orders",
@@ -51,8 +53,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over REQUEST_BODY_MAX_BYTES is answered 413 before anything reads it.
+    "config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A form body in a charset other than UTF-8 is a 400, before anything reads request.POST.
+    "config.middleware.FormCharsetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -63,6 +69,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    # Signed-in pages: Cache-Control private, and no-store on message and order pages.
+    "config.middleware.PrivateCacheMiddleware",
+    # An admin filter with an integer no column holds gets the admin's `?e=1`, not a 500.
+    "config.middleware.AdminLookupRangeMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -126,6 +138,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# ---- LOGIN THROTTLING (django-axes, both /accounts/login/ and /admin/login/)
+# A sign-in is refused after LOGIN_FAILURE_LIMIT failures for one account or from one address,
+# until LOGIN_COOLOFF_MINUTES have passed; staff unlock earlier in the admin (Axes › Access
+# attempts: delete the row). The axes backend must come first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Both login forms post the email as "username" (USERNAME_FIELD is "email").
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.login_throttle.client_ip"
+# Behind a reverse proxy: the META key of the header it appends the client address to (e.g.
+# HTTP_X_FORWARDED_FOR) and how many proxies append to it; empty = REMOTE_ADDR.
+LOGIN_CLIENT_IP_HEADER = env("LOGIN_CLIENT_IP_HEADER", default="")
+LOGIN_TRUSTED_PROXY_COUNT = env.int("LOGIN_TRUSTED_PROXY_COUNT", default=1)
 
 # ---- I18N
 # Buyer pages follow the buyer's preferred language (accounts.language); sellers, staff and
@@ -233,6 +266,17 @@ LOGGING = {
 # R13: attachments up to 7 MB each (7 × 1024 × 1024 bytes).
 MESSAGING_ATTACHMENT_MAX_BYTES = env.int("MESSAGING_ATTACHMENT_MAX_BYTES", default=7 * 1024 * 1024)
 MESSAGING_ATTACHMENTS_PER_MESSAGE = 10
+# Uploads: files past FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary file, never held
+# in memory; form fields other than files may take DATA_UPLOAD_MAX_MEMORY_SIZE together. A
+# request body larger than REQUEST_BODY_MAX_BYTES (default: 10 attachments of 7 MB plus 2 MB
+# for the rest of the form) is refused with 413 before it is read (config.middleware); the
+# reverse proxy should refuse it even earlier (README, "Production").
+FILE_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+REQUEST_BODY_MAX_BYTES = env.int(
+    "REQUEST_BODY_MAX_BYTES",
+    default=MESSAGING_ATTACHMENTS_PER_MESSAGE * MESSAGING_ATTACHMENT_MAX_BYTES + 2 * 1024 * 1024,
+)
 # R10: auto-close after this many days without buyer or seller activity; Resolved cases sooner.
 CASE_AUTO_CLOSE_DAYS = env.int("CASE_AUTO_CLOSE_DAYS", default=14)
 CASE_RESOLVED_CLOSE_DAYS = env.int("CASE_RESOLVED_CLOSE_DAYS", default=3)

@@ -1,13 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedRequest
 from messaging import selectors
 
 
-@require_GET
+@require_safe
 @login_required
 def attachment_download(request: AuthenticatedRequest, attachment_id: int) -> FileResponse:
     """R13: only the two parties and staff; never inline, never sniffed."""

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import buyer_required
@@ -113,7 +113,7 @@ def _ask_refusal_before_writing(
 # ---- message center
 
 
-@require_GET
+@require_safe
 @buyer_required
 def message_center(request: AuthenticatedRequest) -> HttpResponse:
     cases = selectors.case_list_for_buyer(buyer=request.user).only(
@@ -152,7 +152,7 @@ def staff_warning_dismiss(request: AuthenticatedRequest, warning_id: int) -> Htt
 # ---- one case
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @buyer_required
 def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
@@ -250,7 +250,7 @@ def _store_seller(slug: str) -> SellerAccount:
     return get_object_or_404(SellerAccount, slug=slug)
 
 
-@require_GET
+@require_safe
 def store(request: HttpRequest, slug: str) -> HttpResponse:
     seller = _store_seller(slug)
     products = Product.objects.filter(seller=seller).select_related("category").order_by("title")

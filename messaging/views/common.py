@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from accounts.http import AuthenticatedRequest
 from core.refusals import MessageRefused
 from messaging import policy, services
-from messaging.forms import ReportForm, TemplateIdField, incoming_attachments
+from messaging.forms import BODY_MAX_LENGTH, ReportForm, TemplateIdField, incoming_attachments
 from messaging.models import Message
 from messaging.presentation import refusal_text_for_buyer
 from messaging.services import Draft
@@ -82,10 +82,17 @@ def report_page(
 
 def live_check_context(request: AuthenticatedRequest, **destination: Any) -> dict[str, Any]:
     """What the send funnel would say of the posted draft, storing nothing: the context of
-    components/live_check.html (`refusal`, `blocked`, `checked`)."""
+    components/live_check.html (`refusal`, `blocked`, `checked`, `too_long`).
+
+    A text longer than a message may be (BODY_MAX_LENGTH, as the send path) is not judged at all:
+    judging megabytes would hold a worker for seconds."""
+    body = request.POST.get("body", "")
+    subject = request.POST.get("subject", "")
+    if len(body) > BODY_MAX_LENGTH or len(subject) > BODY_MAX_LENGTH:
+        return {"refusal": None, "blocked": False, "checked": False, "too_long": True}
     draft = Draft(
-        body_text=request.POST.get("body", ""),
-        subject=request.POST.get("subject", ""),
+        body_text=body,
+        subject=subject,
         contact_reason=request.POST.get("reason", ""),
         # R23: a text started from a template may not keep a placeholder.
         template_id=TemplateIdField().clean(request.POST.get("template")),

@@ -2,12 +2,12 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from messaging.policy_page import SECTIONS
 
 
-@require_GET
+@require_safe
 def messaging_policy(request: HttpRequest) -> HttpResponse:
     """Every rule in words, one section each, with the anchor refusals link to."""
     return render(request, "help/messaging_policy.html", {"sections": SECTIONS})

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.decorators import seller_required
 from accounts.http import SellerRequest
@@ -48,7 +48,7 @@ def _chart(days: list[tuple[date, ResponseTimeDaily | None]]) -> dict[str, objec
     }
 
 
-@require_GET
+@require_safe
 @seller_required
 def response_time(request: SellerRequest) -> HttpResponse:
     now = timezone.now()
@@ -73,7 +73,7 @@ class _Echo:
         return value
 
 
-@require_GET
+@require_safe
 @seller_required
 def response_time_csv(request: SellerRequest) -> StreamingHttpResponse:
     """The daily figures of the last 90 days, one row per day."""

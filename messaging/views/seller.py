@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import seller_required
@@ -39,7 +39,7 @@ STATE_ACTIONS = {
 # ---- inbox
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @seller_required
 def inbox(request: SellerRequest) -> HttpResponse:
@@ -85,7 +85,7 @@ def inbox(request: SellerRequest) -> HttpResponse:
 NOTICES_PER_PAGE = 25
 
 
-@require_GET
+@require_safe
 @seller_required
 def blocked_notices(request: SellerRequest) -> HttpResponse:
     """R4: the messages that were not delivered because the buyer opted out, newest first, each
@@ -217,7 +217,7 @@ def _after_action(request: SellerRequest, case: Case, notice: str) -> HttpRespon
     return redirect("messaging:case_detail", case_id=case.pk)
 
 
-@require_GET
+@require_safe
 @seller_required
 def case_detail(request: SellerRequest, case_id: int) -> HttpResponse:
     case = _seller_case(request, case_id)

@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import seller_required
@@ -62,7 +62,7 @@ def _seller_tag(request: SellerRequest, tag_id: int) -> TemplateTag:
 # ---- Manage Templates
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request", "HX-Target")
 @seller_required
 def templates_manage(request: SellerRequest) -> HttpResponse:
@@ -206,7 +206,7 @@ def template_delete(request: SellerRequest, template_id: int) -> HttpResponse:
 # ---- tags
 
 
-@require_GET
+@require_safe
 @seller_required
 def template_tags(request: SellerRequest) -> HttpResponse:
     tags = list(template_selectors.template_tag_list(seller=request.seller))
@@ -348,7 +348,7 @@ def _picker_destination(request: SellerRequest) -> tuple[Case | None, Order | No
     raise Http404("Insert Template needs a case or an order.")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @seller_required
 def template_picker(request: SellerRequest) -> HttpResponse:
