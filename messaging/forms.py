@@ -9,6 +9,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SellerAccount
+from core.forms import SearchField
 from messaging.attachments import CONTENT_TYPES, IncomingAttachment, format_size
 from messaging.models import BuyerContactReason, ReportReason
 from messaging.policy import ReasonAvailability
@@ -140,19 +141,7 @@ class InboxFilterForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "class": "form-control",
-                "placeholder": "Buyer alias, order ID or text",
-                "autocomplete": "off",
-            }
-        ),
-    )
+    q = SearchField(placeholder="Buyer alias, order ID or text")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

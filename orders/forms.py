@@ -1,22 +1,11 @@
 from django import forms
 
+from core.forms import SearchField
 from orders.models import OrderStatus
 
 
 class OrderFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={
-                "placeholder": "Order ID or buyer alias",
-                "type": "search",
-                "autocomplete": "off",
-                "class": "form-control",
-            }
-        ),
-    )
+    q = SearchField(placeholder="Order ID or buyer alias")
     status = forms.ChoiceField(
         label="Status",
         required=False,

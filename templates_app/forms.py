@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
+from core.forms import SearchField
 from templates_app.models import (
     TAG_NAME_MAX_LENGTH,
     TEMPLATE_NAME_MAX_LENGTH,
@@ -62,19 +63,7 @@ class SellerTemplateForm(forms.Form):
 class TemplateFilterForm(forms.Form):
     """Manage Templates and Insert Template: a search and one tag."""
 
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "class": "form-control",
-                "placeholder": "Name or text",
-                "autocomplete": "off",
-            }
-        ),
-    )
+    q = SearchField(placeholder="Name or text")
     tag = forms.ModelChoiceField(
         label="Tag",
         required=False,
