@@ -49,6 +49,8 @@ class PrivateCacheMiddleware:
 
 
 def _signed_in(request: HttpRequest) -> bool:
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False  # anonymous, known without loading a session
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated)
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -633,3 +634,35 @@ class MetricsWatermarkFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"watermark-{n}")
     changed_after = factory.LazyFunction(timezone.now)
+
+
+# ---- django-axes (login throttling)
+
+
+class _AccessFactory(DjangoModelFactory):
+    user_agent = "Mozilla/5.0"
+    ip_address = factory.Sequence(lambda n: f"203.0.113.{n % 250 + 1}")
+    username = factory.Sequence(lambda n: f"user{n}@example.com")
+    http_accept = "text/html"
+    path_info = "/accounts/login/"
+
+
+class AccessAttemptFactory(_AccessFactory):
+    """A failed sign-in series for one account and address (what staff unlock by deleting)."""
+
+    class Meta:
+        model = AccessAttempt
+
+    get_data = ""
+    post_data = ""
+    failures_since_start = 5
+
+
+class AccessFailureLogFactory(_AccessFactory):
+    class Meta:
+        model = AccessFailureLog
+
+
+class AccessLogFactory(_AccessFactory):
+    class Meta:
+        model = AccessLog

@@ -61,6 +61,10 @@ FACTORIES = {
         factories.SolarScheduleFactory,
         factories.ClockedScheduleFactory,
         factories.PeriodicTaskFactory,
+        # django-axes
+        factories.AccessAttemptFactory,
+        factories.AccessFailureLogFactory,
+        factories.AccessLogFactory,
     ]
 }
 

@@ -70,6 +70,18 @@ def test_form_post_with_a_non_utf8_charset_answers_400(seller_client, reply_chec
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_login_form_post_in_latin1_answers_400_before_the_csrf_check(url):
+    client = Client(raise_request_exception=False, enforce_csrf_checks=True)
+    response = client.generic(
+        "POST",
+        url,
+        data=b"username=caf\xe9&password=x",
+        content_type="application/x-www-form-urlencoded; charset=latin-1",
+    )
+    assert response.status_code == 400
+
+
 def test_form_post_in_utf8_passes_the_charset_guard(seller_client, reply_check_url):
     response = seller_client.generic(
         "POST",
