@@ -108,3 +108,11 @@ def review_requests_auto_task() -> int:
     from messaging.services.reviews import review_requests_auto_send
 
     return review_requests_auto_send()
+
+
+@shared_task(acks_late=True)
+def attachment_orphans_sweep_task() -> int:
+    """Remove attachment files a rolled-back transaction left without a row (older than a day)."""
+    from messaging.services.files import attachment_orphans_sweep
+
+    return len(attachment_orphans_sweep())

@@ -12,6 +12,7 @@ EXPECTED = {
     "messaging.tasks.cases_closing_warn_task",
     "messaging.tasks.email_queue_sweep",
     "messaging.tasks.review_requests_auto_task",
+    "messaging.tasks.attachment_orphans_sweep_task",
 }
 
 

@@ -40,6 +40,7 @@ from messaging.models import (
     ResponseState,
 )
 from messaging.services import outbound
+from messaging.services.files import attachment_files_delete
 from messaging.services.notices import blocked_notice_create
 from orders.models import Order, Product
 from orders.selectors import order_category_flags
@@ -296,17 +297,25 @@ def message_send(
     verdict = policy.judge(facts)
     if isinstance(verdict, policy.Refused):
         raise MessageRefused(verdict.refusal)
-    return _store(
-        route,
-        sender,
-        draft,
-        facts,
-        verdict,
-        checked,
-        channel=channel,
-        now=now,
-        email_message_id=email_message_id,
-    )
+    # A file written for an attachment is removed again if anything below fails, so a rolled
+    # back message leaves no file behind (the daily sweep catches a later rollback).
+    written: list[str] = []
+    try:
+        return _store(
+            route,
+            sender,
+            draft,
+            facts,
+            verdict,
+            checked,
+            channel=channel,
+            now=now,
+            email_message_id=email_message_id,
+            written=written,
+        )
+    except BaseException:
+        attachment_files_delete(written)
+        raise
 
 
 def _store(
@@ -320,6 +329,7 @@ def _store(
     channel: str,
     now: datetime,
     email_message_id: str | None,
+    written: list[str],
 ) -> Message:
     case = route.case
     if case is None:
@@ -361,7 +371,7 @@ def _store(
         template_id=template_id,
     )
     for attachment in checked:
-        _attachment_create(message, attachment, at=now)
+        written.append(_attachment_create(message, attachment, at=now))
     if blocked is not None:
         blocked_notice_create(message=message)
     elif route.from_seller:
@@ -418,7 +428,7 @@ def _message_create(
     )
 
 
-def _attachment_create(message: Message, checked: CheckedAttachment, *, at: datetime) -> None:
+def _attachment_create(message: Message, checked: CheckedAttachment, *, at: datetime) -> str:
     attachment = Attachment(
         message=message,
         display_name=checked.display_name,
@@ -430,6 +440,7 @@ def _attachment_create(message: Message, checked: CheckedAttachment, *, at: date
     )
     attachment.file.save(f"upload{checked.extension}", ContentFile(checked.content), save=False)
     attachment.save()
+    return str(attachment.file.name)
 
 
 PLATFORM_TEXT_MISSING_MSG = (
