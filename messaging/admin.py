@@ -43,10 +43,17 @@ from orders.models import Order
 EXCERPT_CHARS = 80
 
 
-def attachment_download_link(attachment: Attachment) -> str:
-    """R13: downloads go through the view that checks the parties (staff may read all)."""
+def attachment_staff_url(attachment: Attachment) -> str:
+    """R13/R25: downloads go through the view that checks the parties (staff may read all);
+    staff get the sender's original when the parties' copy had its image metadata removed."""
     url = reverse("messaging:attachment_download", args=[attachment.pk])
-    return format_html('<a href="{}">{}</a>', url, attachment.display_name)
+    return f"{url}?original=1" if attachment.original else url
+
+
+def attachment_download_link(attachment: Attachment) -> str:
+    return format_html(
+        '<a href="{}">{}</a>', attachment_staff_url(attachment), attachment.display_name
+    )
 
 
 def attachment_links(message: Message) -> str:
@@ -55,10 +62,7 @@ def attachment_links(message: Message) -> str:
         format_html_join(
             ", ",
             '<a href="{}">{}</a>',
-            (
-                (reverse("messaging:attachment_download", args=[a.pk]), a.display_name)
-                for a in message.attachments.all()
-            ),
+            ((attachment_staff_url(a), a.display_name) for a in message.attachments.all()),
         )
         or "—"
     )
@@ -263,6 +267,8 @@ class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="stored as")
     def stored_name(self, attachment: Attachment) -> str:
+        if attachment.original:
+            return f"{attachment.file.name} (original as sent: {attachment.original.name})"
         return attachment.file.name
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import filetype  # type: ignore[import-untyped]  # ships neither types nor a py.typed marker
-from PIL import Image
+from PIL import Image, ImageOps, ImageSequence
 
 from core.refusals import Refusal
 
@@ -134,6 +134,9 @@ class CheckedAttachment:
     sha256: str
     # width × height for images, 0 for other files; a measure, not part of the file's identity.
     pixels: int = field(default=0, compare=False)
+    # The sender's bytes when `content` is a copy with the metadata removed (EXIF, GPS, text
+    # chunks: see `image_metadata_strip`); kept for staff only (R25). None when unchanged.
+    original: bytes | None = field(default=None, compare=False, repr=False)
 
 
 # --- display name -------------------------------------------------------------------------
@@ -368,6 +371,12 @@ def attachment_check(
             if refusal is not None:
                 return refusal
 
+    original = None
+    if extension in METADATA_IMAGE_FORMATS:
+        stripped = image_metadata_strip(content, image_format=IMAGE_FORMATS[extension])
+        if stripped is not None:
+            content, original = stripped, content
+
     return CheckedAttachment(
         display_name=display_name,
         extension=extension,
@@ -376,7 +385,101 @@ def attachment_check(
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         pixels=pixels,
+        original=original,
     )
+
+
+# --- image metadata -----------------------------------------------------------------------
+
+# Extensions whose formats carry metadata that can say who, where and with what device
+# (EXIF with GPS location, XMP, text chunks, comments). The other party gets a copy without it.
+METADATA_IMAGE_FORMATS: frozenset[str] = frozenset({".jpg", ".jpeg", ".tif", ".tiff", ".png"})
+
+# `Image.info` keys that describe how to show the pixels, not who made them or where.
+_PIXEL_INFO_KEYS = frozenset(
+    {
+        "adobe",
+        "adobe_transform",
+        "aspect",
+        "background",
+        "chromaticity",
+        "compression",
+        "dpi",
+        "gamma",
+        "icc_profile",
+        "interlace",
+        "jfif",
+        "jfif_density",
+        "jfif_unit",
+        "jfif_version",
+        "progression",
+        "progressive",
+        "resolution",
+        "srgb",
+        "transparency",
+    }
+)
+# The TIFF tags that only lay out the pixels; anything else in a TIFF (artist, GPS, make, …)
+# counts as metadata.
+_TIFF_LAYOUT_TAGS = frozenset(
+    {256, 257, 258, 259, 262, 273, 277, 278, 279, 282, 283, 284, 296, 317, 320, 338, 339}
+)
+JPEG_STRIPPED_QUALITY = 95
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_METADATA_CHUNKS = frozenset({b"tEXt", b"zTXt", b"iTXt", b"eXIf"})
+
+
+def _png_has_metadata(content: bytes) -> bool:
+    """Walks the chunk headers: Pillow would decode the whole image to find an eXIf chunk
+    after the pixel data."""
+    position = len(_PNG_SIGNATURE)
+    while position + 8 <= len(content):
+        length = int.from_bytes(content[position : position + 4], "big")
+        kind = content[position + 4 : position + 8]
+        if kind in _PNG_METADATA_CHUNKS:
+            return True
+        if kind == b"IEND":
+            return False
+        position += 12 + length
+    return False
+
+
+def _has_metadata(image: Image.Image, content: bytes, *, image_format: str) -> bool:
+    if image_format == "PNG":
+        return _png_has_metadata(content)
+    exif = image.getexif()
+    if image_format == "TIFF":
+        if set(exif) - _TIFF_LAYOUT_TAGS:
+            return True
+    elif len(exif):
+        return True
+    return bool(set(image.info) - _PIXEL_INFO_KEYS)
+
+
+def image_metadata_strip(content: bytes, *, image_format: str) -> bytes | None:
+    """The image re-saved without EXIF (GPS location included), XMP, text chunks or comments,
+    or None when it carries none (the file is then kept byte for byte). The EXIF orientation
+    is applied to the pixels first, so a photo shows the same way up; the colour profile,
+    resolution and transparency are kept. Call only on content `attachment_check` accepted."""
+    with Image.open(io.BytesIO(content), formats=[image_format]) as image:
+        if not _has_metadata(image, content, image_format=image_format):
+            return None
+        keep = {key: image.info[key] for key in ("icc_profile", "dpi") if image.info.get(key)}
+        if image_format == "PNG" and "transparency" in image.info:
+            keep["transparency"] = image.info["transparency"]
+        frames = [ImageOps.exif_transpose(frame.copy()) for frame in ImageSequence.Iterator(image)]
+    for frame in frames:
+        frame.info = {}
+    out = io.BytesIO()
+    options: dict[str, object] = dict(keep)
+    if image_format == "JPEG":
+        options["quality"] = JPEG_STRIPPED_QUALITY
+    if len(frames) > 1:
+        options.update(save_all=True, append_images=frames[1:])
+    frames[0].save(out, format=image_format, **options)
+    return out.getvalue()
 
 
 def attachments_check(

@@ -125,7 +125,12 @@ def attachment_upload_to(instance: "Attachment", filename: str) -> str:
 
 class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    # What the parties download: for JPEG, TIFF and PNG a copy without EXIF (GPS location),
+    # text chunks or comments; `size` and `sha256` describe this copy.
     file = models.FileField(upload_to=attachment_upload_to, max_length=200)
+    # The sender's bytes as received, when `file` is a stripped copy; only staff download it,
+    # from the admin and the dispute file (R25). Empty when `file` is the sender's file as is.
+    original = models.FileField(upload_to=attachment_upload_to, max_length=200, blank=True)
     # Shown to the parties; cleaned of path parts, control and bidi characters (R13).
     display_name = models.CharField(max_length=200)
     extension = models.CharField(max_length=8)

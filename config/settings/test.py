@@ -21,7 +21,14 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://" if CELERY_TASK_ALWAYS_EAGER else env("CELERY_BROKER_URL")
 if not CELERY_TASK_ALWAYS_EAGER and env("CELERY_BROKER_KEYPREFIX", default=""):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": env("CELERY_BROKER_KEYPREFIX")}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "global_keyprefix": env("CELERY_BROKER_KEYPREFIX"),
+        # The worker-killed test shortens it, so an unacknowledged task comes back in seconds.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    }
+# The worker the integration tests start may send through an SMTP server the test runs.
+if not CELERY_TASK_ALWAYS_EAGER and env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 # Nothing is collected in tests; whitenoise would warn about a missing STATIC_ROOT.

@@ -48,6 +48,9 @@ def attachment_orphans_sweep(*, now: datetime | None = None) -> list[str]:
     for start in range(0, len(candidates), 500):
         chunk = candidates[start : start + 500]
         referenced = set(Attachment.objects.filter(file__in=chunk).values_list("file", flat=True))
+        referenced |= set(
+            Attachment.objects.filter(original__in=chunk).values_list("original", flat=True)
+        )
         for name in chunk:
             if name not in referenced:
                 default_storage.delete(name)

@@ -371,7 +371,7 @@ def _store(
         template_id=template_id,
     )
     for attachment in checked:
-        written.append(_attachment_create(message, attachment, at=now))
+        written.extend(_attachment_create(message, attachment, at=now))
     if blocked is not None:
         blocked_notice_create(message=message)
     elif route.from_seller:
@@ -428,7 +428,9 @@ def _message_create(
     )
 
 
-def _attachment_create(message: Message, checked: CheckedAttachment, *, at: datetime) -> str:
+def _attachment_create(message: Message, checked: CheckedAttachment, *, at: datetime) -> list[str]:
+    """Stores the attachment; returns the names of the files written (the party copy, and the
+    sender's original when metadata was stripped from it)."""
     attachment = Attachment(
         message=message,
         display_name=checked.display_name,
@@ -438,9 +440,16 @@ def _attachment_create(message: Message, checked: CheckedAttachment, *, at: date
         sha256=checked.sha256,
         created_at=at,
     )
+    written: list[str] = []
     attachment.file.save(f"upload{checked.extension}", ContentFile(checked.content), save=False)
+    written.append(str(attachment.file.name))
+    if checked.original is not None:
+        attachment.original.save(
+            f"original{checked.extension}", ContentFile(checked.original), save=False
+        )
+        written.append(str(attachment.original.name))
     attachment.save()
-    return str(attachment.file.name)
+    return written
 
 
 PLATFORM_TEXT_MISSING_MSG = (

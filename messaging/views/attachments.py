@@ -10,12 +10,17 @@ from messaging import selectors
 @require_safe
 @login_required
 def attachment_download(request: AuthenticatedRequest, attachment_id: int) -> FileResponse:
-    """R13: only the two parties and staff; never inline, never sniffed."""
+    """R13: only the two parties and staff; never inline, never sniffed. The parties get the
+    copy without image metadata (EXIF, GPS location); staff get the sender's original with
+    `?original=1` (R25), the link the admin and the dispute file show."""
     attachment = get_object_or_404(
         selectors.attachment_scope_for_user(user=request.user), pk=attachment_id
     )
+    stored = attachment.file
+    if request.user.is_staff and request.GET.get("original") == "1" and attachment.original:
+        stored = attachment.original
     response = FileResponse(
-        attachment.file.open("rb"),
+        stored.open("rb"),
         as_attachment=True,
         filename=attachment.display_name,
         content_type=attachment.content_type,
