@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm  # type: ignore[import-untyped]  # ships no types
@@ -226,15 +226,6 @@ def bulk_cases_top_up(
             progress.update(batch)
 
 
-def _jit_off() -> None:
-    """PostgreSQL JIT-compiles the summary query of a thousand cases (its estimated cost is
-    high), which takes longer than running it (about 1.3 s per 1,000 cases): off for the
-    rest of this transaction."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-
-
 def _bulk_insert(rng: random.Random, specs: list[BulkCase], members: list[int]) -> None:
     """Insert one batch (in the caller's transaction), then compute its inbox summary."""
     cases = Case.objects.bulk_create([s.case for s in specs], batch_size=BULK_BATCH)
@@ -263,7 +254,6 @@ def _bulk_insert(rng: random.Random, specs: list[BulkCase], members: list[int]) 
         ],
         batch_size=BULK_BATCH,
     )
-    _jit_off()
     case_summaries_refresh(case.pk for case in cases)
 
 

@@ -12,7 +12,6 @@ from accounts.models import (
     NotificationPreferences,
     Relationship,
     SellerAccount,
-    SellerMembership,
     User,
 )
 from accounts.selectors import seller_for_user
@@ -525,16 +524,6 @@ def copies_address_for_seller(*, seller_id: int) -> str:
         .values_list("buyer_message_copies_email", flat=True)
         .first()
         or ""
-    )
-
-
-def seller_owners(*, seller: SellerAccount) -> list[User]:
-    """Who may change account-wide settings (SPEC section 1)."""
-    return list(
-        User.objects.filter(
-            seller_membership__seller=seller,
-            seller_membership__role=SellerMembership.Role.OWNER,
-        ).order_by("email")
     )
 
 

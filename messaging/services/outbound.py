@@ -26,12 +26,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import BuyerProfile
 from accounts.selectors import notification_preferences_for_seller
 from cases.models import Case
 from core.refusals import Refusal
 from messaging.models import Direction, InboundMail, Message, OutboundEmail, Outcome
 from messaging.policy_page import policy_path
+from templates_app.selectors import buyer_language
 
 logger = logging.getLogger(__name__)
 
@@ -149,10 +149,7 @@ def _to_buyer(message: Message) -> None:
     """R19: from the business name at the seller alias, stated in the body too."""
     case, relationship = message.case, message.case.relationship
     buyer = case.buyer
-    language = (
-        BuyerProfile.objects.filter(user=buyer).values_list("preferred_language", flat=True).first()
-        or "en"
-    )
+    language = buyer_language(buyer_id=buyer.pk)
     business = case.seller.business_name
     context = {"message": message, "case": case, "business_name": business, "buyer": buyer}
     text, html = _render("to_buyer", context, language)
@@ -260,10 +257,7 @@ def case_closing_warning(case: Case) -> None:
     """R10: the buyer hears that a quiet case closes in a day unless they reply (once per quiet
     spell: the key names the activity it is about)."""
     buyer = case.buyer
-    language = (
-        BuyerProfile.objects.filter(user=buyer).values_list("preferred_language", flat=True).first()
-        or "en"
-    )
+    language = buyer_language(buyer_id=buyer.pk)
     context = {
         "case": case,
         "business_name": case.seller.business_name,

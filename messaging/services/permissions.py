@@ -5,9 +5,9 @@ unblock it. Owners only (SPEC section 1)."""
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import SellerAccount, SellerMembership, User
-from accounts.selectors import membership_for_user
-from core.refusals import MessageRefused, NotAParty, Refusal
+from accounts.models import SellerAccount, User
+from accounts.selectors import require_seller_owner
+from core.refusals import MessageRefused, Refusal
 from messaging.models import MessagingPermission
 from messaging.services import outbound
 
@@ -17,21 +17,11 @@ BLOCKED_MSG = "{email} is blocked. Unblock it to use it again."
 CONFIRM_BLOCKED_MSG = "This address was blocked by the account owner, so it cannot be confirmed."
 
 
-def _require_owner(actor: User, seller: SellerAccount) -> None:
-    membership = membership_for_user(user=actor)
-    if (
-        membership is None
-        or membership.seller_id != seller.pk
-        or membership.role != SellerMembership.Role.OWNER
-    ):
-        raise NotAParty(OWNERS_ONLY_MSG)
-
-
 @transaction.atomic
 def permission_add(*, seller: SellerAccount, actor: User, email: str) -> MessagingPermission:
     """Add an address and email it the confirmation link; adding a pending address again sends
     a new link."""
-    _require_owner(actor, seller)
+    require_seller_owner(actor, seller)
     email = email.strip().lower()
     permission, created = MessagingPermission.objects.select_for_update().get_or_create(
         seller=seller, email=email, defaults={"added_by": actor}
@@ -66,7 +56,7 @@ def permission_set_blocked(
 ) -> MessagingPermission:
     """Block an address (its mail is refused with a bounce) or unblock it (approved again if its
     mailbox had confirmed it, otherwise waiting for confirmation)."""
-    _require_owner(actor, permission.seller)
+    require_seller_owner(actor, permission.seller)
     permission = MessagingPermission.objects.select_for_update().get(pk=permission.pk)
     if blocked:
         status = MessagingPermission.Status.BLOCKED

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import seller_required
 from accounts.http import SellerRequest
 from accounts.models import SellerMembership
+from accounts.selectors import seller_owners
 from core.refusals import MessageRefused
 from messaging import selectors
 from messaging.models import InboundMail, Message, MessagingPermission, ReportReason
@@ -170,7 +171,7 @@ def messaging_permissions(request: SellerRequest) -> HttpResponse:
         "permissions": selectors.messaging_permissions_for_seller(seller=request.seller),
         "form": form,
         "is_owner": is_owner,
-        "owners": selectors.seller_owners(seller=request.seller),
+        "owners": seller_owners(seller=request.seller),
     }
     return render(request, "messaging/messaging_permissions.html", context)
 
