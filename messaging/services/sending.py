@@ -371,7 +371,7 @@ def _store(
         template_id=template_id,
     )
     for attachment in checked:
-        written.extend(_attachment_create(message, attachment, at=now))
+        _attachment_create(message, attachment, at=now, written=written)
     if blocked is not None:
         blocked_notice_create(message=message)
     elif route.from_seller:
@@ -428,9 +428,12 @@ def _message_create(
     )
 
 
-def _attachment_create(message: Message, checked: CheckedAttachment, *, at: datetime) -> list[str]:
-    """Stores the attachment; returns the names of the files written (the party copy, and the
-    sender's original when metadata was stripped from it)."""
+def _attachment_create(
+    message: Message, checked: CheckedAttachment, *, at: datetime, written: list[str]
+) -> None:
+    """Stores the attachment. Each file's name goes into `written` as soon as it is on storage
+    (the party copy, and the sender's original when metadata was stripped from it), so the
+    caller can remove it when the row's INSERT then fails (the database gone mid-request)."""
     attachment = Attachment(
         message=message,
         display_name=checked.display_name,
@@ -440,7 +443,6 @@ def _attachment_create(message: Message, checked: CheckedAttachment, *, at: date
         sha256=checked.sha256,
         created_at=at,
     )
-    written: list[str] = []
     attachment.file.save(f"upload{checked.extension}", ContentFile(checked.content), save=False)
     written.append(str(attachment.file.name))
     if checked.original is not None:
@@ -449,7 +451,6 @@ def _attachment_create(message: Message, checked: CheckedAttachment, *, at: date
         )
         written.append(str(attachment.original.name))
     attachment.save()
-    return written
 
 
 PLATFORM_TEXT_MISSING_MSG = (
