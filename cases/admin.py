@@ -15,12 +15,12 @@ from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 
 class CaseTransitionInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = CaseTransition
-    fields = ["created_at", "from_status", "to_status", "actor", "cause"]
+    fields = ["created_at", "kind", "from_status", "to_status", "actor", "assignee", "cause"]
     readonly_fields = cast(list[str], fields)  # names only, no field groups
     show_change_link = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CaseTransition]:
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor", "assignee")
 
 
 @admin.register(Case)
@@ -33,10 +33,17 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "order_number",
         "status",
         "needs_response",
+        "assigned_to",
         "waiting_since",
         "latest_message_at",
     ]
-    list_filter = ["status", "needs_response", "reported", "seller"]
+    list_filter = [
+        "status",
+        "needs_response",
+        "reported",
+        ("assigned_to", admin.RelatedOnlyFieldListFilter),
+        "seller",
+    ]
     # `messages__subject` crosses a to-many join; Django's changelist then filters through an
     # EXISTS subquery, so a case with several matching messages is still listed once.
     search_fields = [
@@ -48,7 +55,7 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "messages__subject",
     ]
     search_help_text = "Buyer alias, seller alias, order ID, buyer email or subject."
-    list_select_related = ["seller"]
+    list_select_related = ["seller", "assigned_to"]
     show_full_result_count = False
     fieldsets = [
         (
@@ -66,7 +73,18 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("State", {"fields": ["status", "created_at", "status_changed_at", "last_activity_at"]}),
+        (
+            "State",
+            {
+                "fields": [
+                    "status",
+                    "assigned_to",
+                    "created_at",
+                    "status_changed_at",
+                    "last_activity_at",
+                ]
+            },
+        ),
         (
             "Inbox summary",
             {
@@ -80,10 +98,19 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(CaseTransition)
 class CaseTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Every state change of every case, with who or what made it."""
+    """Every state change and assignment of every case, with who or what made it."""
 
-    list_display = ["created_at", "case", "from_status", "to_status", "actor", "cause"]
-    list_filter = ["to_status", "cause"]
+    list_display = [
+        "created_at",
+        "case",
+        "kind",
+        "from_status",
+        "to_status",
+        "actor",
+        "assignee",
+        "cause",
+    ]
+    list_filter = ["kind", "to_status", "cause"]
     search_fields = ["case__subject", "case__order_number", "case__buyer_alias", "actor__email"]
-    list_select_related = ["case", "actor"]
+    list_select_related = ["case", "actor", "assignee"]
     date_hierarchy = "created_at"

@@ -117,9 +117,19 @@ class Case(models.Model):
     # The buyer's message center shows only what reached the buyer (no blocked seller messages).
     buyer_latest_at = models.DateTimeField(null=True, blank=True)
     buyer_latest_snippet = models.CharField(max_length=200, blank=True)
-    # When any message of the case last changed (stored, answered, flagged) or its state did:
-    # the response-time metrics (R21) recompute the days of cases changed since their last run.
+    # When any message of the case last changed (stored, answered, flagged), its state or its
+    # owner did: the response-time metrics (R21) recompute the days of cases changed since their
+    # last run, and the live inbox (issue 14) counts the cases changed since it was shown.
     summary_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The member of the seller who owns the case (issue 14), or nobody. Set and cleared only by
+    # cases.services.case_assign / case_unassign (and the auto-assign when a member replies).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]
@@ -135,6 +145,13 @@ class Case(models.Model):
             models.Index(
                 fields=["seller", "status", "-latest_message_at", "-id"], name="case_inbox_status"
             ),
+            # "Assigned to me" and "Unassigned" (assigned_to IS NULL also uses it).
+            models.Index(
+                fields=["seller", "assigned_to", "-latest_message_at", "-id"],
+                name="case_inbox_assigned",
+            ),
+            # The live inbox: "what changed since" is a range scan of one seller's entries.
+            models.Index(fields=["seller", "summary_changed_at"], name="case_inbox_changes"),
             models.Index(fields=["buyer", "-buyer_latest_at"], name="case_buyer_center"),
             models.Index(fields=["status", "last_activity_at"], name="case_auto_close"),
             models.Index(fields=["status", "status_changed_at"], name="case_resolved_close"),
@@ -149,9 +166,17 @@ class Case(models.Model):
 
 
 class CaseTransition(models.Model):
-    """Every state change of a case: who or what made it, when, from and to."""
+    """The history of a case: every state change (who or what made it, when, from and to) and,
+    as entries of their own kind, every assignment to a member and unassignment. An assignment
+    entry leaves the state as it was (`from_status` = `to_status`)."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "State change"
+        ASSIGNED = "assigned", "Assigned"
+        UNASSIGNED = "unassigned", "Unassigned"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STATUS)
     from_status = models.CharField(max_length=10, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=CaseStatus.choices)
     actor = models.ForeignKey(
@@ -159,10 +184,16 @@ class CaseTransition(models.Model):
     )
     # What made the change when no person did, or how: "buyer reply", "auto-close after 14 days".
     cause = models.CharField(max_length=120)
+    # Assignment entries: the member the case was assigned to, or taken from when unassigned.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
+        if self.kind != self.Kind.STATUS:
+            return f"{self.case_id}: {self.get_kind_display().lower()} ({self.cause})"
         return f"{self.case_id}: {self.from_status or '—'} → {self.to_status} ({self.cause})"

@@ -9,6 +9,7 @@ from messaging.views import (
     performance,
     seller,
     seller_templates,
+    team,
 )
 from orders import converters  # noqa: F401  (registers <order_number:…>)
 
@@ -21,6 +22,10 @@ urlpatterns = [
     path("messages/<int:case_id>/reply/", seller.case_reply, name="case_reply"),
     path("messages/<int:case_id>/reply/check/", seller.case_reply_check, name="case_reply_check"),
     path("messages/<int:case_id>/state/", seller.case_change_state, name="case_change_state"),
+    # ---- the team inbox (issue 14): live updates, presence, assignment
+    path("messages/changes/", team.inbox_changes, name="inbox_changes"),
+    path("messages/<int:case_id>/live/", team.case_live, name="case_live"),
+    path("messages/<int:case_id>/assign/", team.case_assign_view, name="case_assign"),
     path(
         "messages/message/<int:message_id>/no-response-needed/",
         seller.message_no_response_needed,

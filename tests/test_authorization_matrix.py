@@ -20,7 +20,7 @@ from tests.authz_world import (  # noqa: F401  (fixtures)
 )
 
 
-def url(name, attr=None, field="pk", *, token=None, query=None):
+def url(name, attr=None, field="pk", *, token=None, query=None, raw_query=None):
     """How to build the URL of `name` for seller A's / buyer A's object in the world."""
 
     def build(w) -> str:
@@ -34,6 +34,8 @@ def url(name, attr=None, field="pk", *, token=None, query=None):
         if query:
             key, target = query.split("=")
             built += f"?{key}={getattr(w, target).pk}"
+        if raw_query:
+            built += f"?{raw_query}"
         return built
 
     return build
@@ -104,6 +106,23 @@ EXPECTED = {
         url("messaging:case_reply_check", "case_a", "pk"),
         "405 405 405 405 405 405 405",
         "login 403 403 200 200 404 403",
+    ),
+    # issue 14: the live inbox (since=0: every case counts as changed, so it answers 200), the
+    # case page's live poll, assignment
+    "messaging:inbox_changes": (
+        url("messaging:inbox_changes", raw_query="since=0"),
+        "login 403 403 200 200 200 403",
+        None,
+    ),
+    "messaging:case_live": (
+        url("messaging:case_live", "case_a", "pk"),
+        "login 403 403 200 200 404 403",
+        None,
+    ),
+    "messaging:case_assign": (
+        url("messaging:case_assign", "case_a", "pk"),
+        "405 405 405 405 405 405 405",
+        "login 403 403 302 302 404 403",
     ),
     "messaging:case_change_state": (
         url("messaging:case_change_state", "case_a", "pk"),

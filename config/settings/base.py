@@ -131,6 +131,25 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
+# ---- CACHE AND SESSIONS
+# https://docs.djangoproject.com/en/5.2/topics/cache/ · CACHE_URL, e.g. redis://127.0.0.1:6379/1
+# (Django's own Redis backend; the redis client comes with celery[redis]). Default: this
+# process's memory (LocMem), enough for `make run`.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # django-environ picks django-redis when it happens to be installed; we use Django's own.
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+# A signed-in request reads its session from the cache instead of the database (no query).
+# cached_db rather than cache: sessions are still written to the database, so flushing or
+# losing the cache (a Redis restart) signs nobody out; a miss reads the row once and caches it.
+# Only on a cache all processes share: with one LocMem per process, a sign-out in one worker
+# would leave the session alive in another worker's memory.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+    else "django.contrib.sessions.backends.cached_db"
+)
+
 # ---- AUTH
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -282,3 +301,7 @@ CASE_AUTO_CLOSE_DAYS = env.int("CASE_AUTO_CLOSE_DAYS", default=14)
 CASE_RESOLVED_CLOSE_DAYS = env.int("CASE_RESOLVED_CLOSE_DAYS", default=3)
 # The 24-hour response target shown in the inbox and measured by R21.
 MESSAGING_RESPONSE_TARGET_HOURS = 24
+# Issue 14, the team inbox: open inbox and case pages ask "what changed?" this often (seconds),
+# and a member's "is viewing / replying" expires this long after their page last asked.
+MESSAGING_LIVE_POLL_SECONDS = env.float("MESSAGING_LIVE_POLL_SECONDS", default=10)
+MESSAGING_PRESENCE_SECONDS = env.int("MESSAGING_PRESENCE_SECONDS", default=30)

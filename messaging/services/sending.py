@@ -23,6 +23,7 @@ from accounts.services import relationship_get_or_create
 from cases.models import Case, CaseStatus
 from cases.services import (
     case_activity_record,
+    case_assign_on_reply,
     case_open,
     case_summary_refresh,
     case_transition,
@@ -379,6 +380,9 @@ def _store(
         Message.objects.filter(
             case=case, direction=Direction.BUYER_TO_SELLER, response_state=ResponseState.NEEDED
         ).update(response_state=ResponseState.RESPONDED, responded_at=now)
+    if route.from_seller and route.case is not None and sender is not None:
+        # A member's reply on an unassigned case makes it theirs (issue 14).
+        case_assign_on_reply(case=case, member=sender, at=now)
     case_activity_record(case=case, at=now)
     case_summary_refresh(case)
     # Email to the other party, a copy to the seller, a bounce: queued now, sent after commit.

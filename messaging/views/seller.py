@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.decorators import seller_required
 from accounts.http import SellerRequest
 from cases.models import Case, CaseStatus
+from cases.selectors import change_token
 from cases.services import case_change_state_by_seller
 from core.htmx import page_or_partial
 from core.pagination import capped_page
@@ -23,8 +24,14 @@ from messaging.models import Message
 from messaging.presentation import inbox_rows_decorate
 from messaging.views.common import REPORTED_NOTICE, draft_from_form, live_check, report_page
 from messaging.views.seller_templates import template_insert_initial
+from messaging.views.team_context import (
+    case_team_context,
+    inbox_assignees,
+    inbox_live_context,
+)
 
 CASES_PER_PAGE = 25
+INBOX_COUNT_CAP = 1000
 CASE_TEMPLATE = "messaging/case_detail.html"
 STATE_ACTIONS = {
     "resolve": (
@@ -45,16 +52,21 @@ STATE_ACTIONS = {
 def inbox(request: SellerRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET)
     filter_key, query = form.selection()
+    # The live poll counts the cases changed after this moment (issue 14).
+    since = change_token(timezone.now())
     cases = selectors.case_list_for_seller(
-        seller=request.seller, filter_key=filter_key, query=query
+        seller=request.seller, filter_key=filter_key, query=query, member=request.user
     )
-    page = capped_page(cases, request.GET.get("page"), per_page=CASES_PER_PAGE)
+    # A search counts fewer matches ("200+"): each one counted is a look into a case's messages.
+    count_cap = selectors.INBOX_SEARCH_COUNT_CAP if query.strip() else INBOX_COUNT_CAP
+    page = capped_page(cases, request.GET.get("page"), per_page=CASES_PER_PAGE, count_cap=count_cap)
     inbox_rows_decorate(
         page.object_list,
         now=timezone.now(),
         target_hours=settings.MESSAGING_RESPONSE_TARGET_HOURS,
         case_url_prefix=reverse("messaging:inbox"),
     )
+    inbox_assignees(request, page.object_list)
     template = page_or_partial(request, "messaging/inbox.html", "case-list")
     # R4: one line above the case list counts the undelivered messages (their list is a page
     # of its own); an htmx swap of the list does not show it.
@@ -78,6 +90,7 @@ def inbox(request: SellerRequest) -> HttpResponse:
             "query_without_page": query_without_page.urlencode(),
             "notice_count": notice_count,
             "staff_warnings": staff_warnings,
+            **inbox_live_context(filter_key=filter_key, query=query.strip(), since=since, count=0),
         },
     )
 
@@ -172,16 +185,20 @@ def _render_case(
     case_refusal: Refusal | None = None,
     reply_refusal: Refusal | None = None,
     template_error: Refusal | None = None,
+    collision: Message | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The case page, or its conversation region for htmx (same template, same context).
 
     `case_refusal` is a refused state change or flag (shown above the messages), `reply_refusal`
-    a refused reply (shown in the reply box, next to the text it is about)."""
+    a refused reply (shown in the reply box, next to the text it is about); `collision` another
+    member's reply that landed while this one was writing (issue 14)."""
     messages_left, limit = selectors.seller_messages_left_today(seller=request.seller)
+    case_messages = list(selectors.message_list_for_seller(case=case))
     context = {
         "case": case,
-        "case_messages": selectors.message_list_for_seller(case=case),
+        "case_messages": case_messages,
+        "collision": collision,
         "case_refusal": case_refusal,
         "reply_refusal": reply_refusal,
         "replies_blocked": _replies_blocked(request, case),
@@ -191,6 +208,7 @@ def _render_case(
         "template_error": template_error,
         "messages_left": messages_left,
         "daily_limit": limit,
+        **case_team_context(request, case, case_messages),
     }
     template = page_or_partial(request, CASE_TEMPLATE, "case-conversation")
     return render(request, template, context, status=status)
@@ -235,11 +253,27 @@ def case_reply(request: SellerRequest, case_id: int) -> HttpResponse:
     form = SellerReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_case(request, case, reply_form=form)
+    # Issue 14: the form carries the last message its page showed; another member's reply
+    # since then is shown first, the draft kept, and the next Send sends it.
+    seen = request.POST.get("seen", "")
+    if seen.isdigit():
+        collision = selectors.seller_message_after(
+            case=case, after_id=int(seen), member=request.user
+        )
+        if collision is not None:
+            return _render_case(request, case, reply_form=form, collision=collision)
+    was_assigned = case.assigned_to_id is not None
     try:
         services.message_send(sender=request.user, case=case, draft=draft_from_form(form))
     except MessageRefused as refused:
         return _render_case(request, case, reply_form=form, reply_refusal=refused.refusal)
     case.refresh_from_db()
+    if not was_assigned and case.assigned_to_id == request.user.pk:
+        return _after_action(
+            request,
+            case,
+            "Your reply was sent. The case is now assigned to you because you replied.",
+        )
     return _after_action(request, case, "Your reply was sent.")
 
 

@@ -296,11 +296,12 @@ def _rows(seller, member, count: int) -> list[Case]:
 # Every changelist: savepoint + release (ATOMIC_REQUESTS), session, user, the navigation's seller
 # membership, the count and one query for the rows (related rows joined). On top of that each
 # list filter over a table costs one query: the seller filter's choices (Case, Message), the
-# date hierarchy's range and days (Message), the content type and extension values
+# members cases are assigned to (Case, issue 14), the date hierarchy's range and days (Message),
+# the content type and extension values
 # (Attachment), and the total count shown by the action bar and the warnings of the listed
 # reports, one query for the page (MessageReport). The bound is the same for 2 and 12 rows, so a
 # query per row (N+1) breaks it.
-CHANGELIST_MAX_QUERIES = {Case: 8, Message: 10, Attachment: 9, MessageReport: 9}
+CHANGELIST_MAX_QUERIES = {Case: 9, Message: 10, Attachment: 9, MessageReport: 9}
 
 
 @pytest.mark.parametrize("rows", [2, 12])
