@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,14 @@ class Order(models.Model):
         validators=[
             RegexValidator(rf"^{ORDER_NUMBER_PATTERN}$", "Use the form 123-1234567-1234567.")
         ],
+    )
+    # The 17 digits without dashes, kept by the database: Manage Orders searches them (one
+    # trigram-indexed LIKE on PostgreSQL, orders/0003) whatever dashes the seller typed.
+    number_digits = models.GeneratedField(
+        expression=Replace("number", models.Value("-"), models.Value("")),
+        output_field=models.CharField(max_length=17),
+        db_persist=True,
+        verbose_name="order ID digits",
     )
     seller = models.ForeignKey(
         "accounts.SellerAccount", on_delete=models.PROTECT, related_name="orders"

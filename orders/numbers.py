@@ -37,3 +37,20 @@ def order_number_fragments(query: str) -> tuple[str, ...]:
         return (text,)
     starts = range(ORDER_NUMBER_DIGITS - len(digits) + 1)
     return tuple(sorted({_dashed(digits, start=start) for start in starts}))
+
+
+def order_number_digits(query: str) -> str | None:
+    """The run of digits to look for in the 17 digits of order IDs (dashes left out), or None
+    when `query` cannot be a part of an order ID.
+
+    The same orders as `order_number_fragments`: digits typed with or without dashes and spaces,
+    1 to 17 of them, are a run of the 17 digits wherever the dashes fall. Anything else (letters,
+    more than 17 digits, nothing) can never be in an ID of the form 123-1234567-1234567.
+    """
+    text = query.strip()
+    if text == "-":  # a lone dash is in every ID: nothing to narrow by
+        return ""
+    digits = re.sub(r"\D", "", text)
+    if not digits or len(digits) > ORDER_NUMBER_DIGITS or not _DIGITS_SPACES_DASHES.fullmatch(text):
+        return None
+    return digits

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from orders.models import Order
+from orders.models import Order, OrderStatus
 
 REPORT_HEADER = [
     "order-id",
@@ -49,36 +49,76 @@ class _Echo:
         return value
 
 
-def order_report_rows(orders: QuerySet[Order]) -> Iterator[str]:
-    """CSV lines for the given orders, one per order item; never any real email address (R1).
+# One row per order item: the order's columns and its item's, from one query (a LEFT JOIN, so an
+# order without items still gets its row), read in chunks through a server-side cursor on
+# PostgreSQL. Plain tuples, no model objects: the report of 50,000 orders is Python-bound.
+_REPORT_COLUMNS = (
+    "number",
+    "placed_at",
+    "status_changed_at",
+    "status",
+    "relationship__buyer_alias",
+    "ship_phone",
+    "ship_name",
+    "items__product__sku",
+    "items__product__title",
+    "items__quantity",
+    "items__unit_price",
+    "items_total",
+    "shipping_total",
+    "total",
+    "currency",
+)
 
-    `orders` must prefetch `items` with their products (the selectors do): the items of each
-    chunk of orders then come in one query.
-    """
+
+def order_report_rows(orders: QuerySet[Order]) -> Iterator[str]:
+    """CSV lines for the given orders (newest first, each order's items in the order they were
+    added), one per order item; never any real email address (R1). Memory stays flat whatever
+    the number of orders: rows are fetched REPORT_CHUNK_SIZE at a time and written out."""
     writer = csv.writer(_Echo())
     yield writer.writerow(REPORT_HEADER)
-    for order in orders.iterator(chunk_size=REPORT_CHUNK_SIZE):
-        order_columns = [
-            order.number,
-            order.placed_at.isoformat(),
-            order.status_changed_at.isoformat(),
-            order.get_status_display(),
-            order.relationship.buyer_alias,
-            _cell(order.ship_phone),
-            _cell(order.ship_name),
-        ]
-        totals = [order.items_total, order.shipping_total, order.total, order.currency]
-        items = list(order.items.all())
-        # An order without items (never made by order_create) still gets its row.
-        item_columns: list[list[object]] = [
+    status_labels = {value: str(label) for value, label in OrderStatus.choices}
+    rows = (
+        orders.select_related(None)
+        .prefetch_related(None)
+        # As Manage Orders lists them (Order.Meta.ordering), each order's items as added.
+        .order_by("-placed_at", "-id", "items__id")
+        .values_list(*_REPORT_COLUMNS)
+    )
+    for (
+        number,
+        placed_at,
+        status_changed_at,
+        status,
+        buyer_alias,
+        ship_phone,
+        ship_name,
+        sku,
+        title,
+        quantity,
+        unit_price,
+        items_total,
+        shipping_total,
+        total,
+        currency,
+    ) in rows.iterator(chunk_size=REPORT_CHUNK_SIZE):
+        if quantity is None:  # an order without items (never made by order_create)
+            item_columns: list[object] = ["", "", "", "", ""]
+        else:
+            item_columns = [_cell(sku), _cell(title), quantity, unit_price, unit_price * quantity]
+        yield writer.writerow(
             [
-                _cell(item.product.sku),
-                _cell(item.product.title),
-                item.quantity,
-                item.unit_price,
-                item.line_total,
+                number,
+                placed_at.isoformat(),
+                status_changed_at.isoformat(),
+                status_labels.get(status, status),
+                buyer_alias,
+                _cell(ship_phone),
+                _cell(ship_name),
+                *item_columns,
+                items_total,
+                shipping_total,
+                total,
+                currency,
             ]
-            for item in items
-        ] or [["", "", "", "", ""]]
-        for columns in item_columns:
-            yield writer.writerow([*order_columns, *columns, *totals])
+        )

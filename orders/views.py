@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.decorators import buyer_required, seller_required
 from accounts.http import AuthenticatedRequest, SellerRequest
 from core.htmx import page_or_partial
+from core.pagination import capped_page
 from orders import selectors
 from orders.forms import OrderFilterForm
 from orders.models import Order
@@ -30,7 +31,9 @@ def _filtered_seller_orders(request: SellerRequest) -> tuple[OrderFilterForm, Qu
 @seller_required
 def order_list(request: SellerRequest) -> HttpResponse:
     form, orders = _filtered_seller_orders(request)
-    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    # Counts at most 1,000 orders ("1000+"): an exact count of a large seller's orders cost more
+    # than the page itself.
+    page = capped_page(orders, request.GET.get("page"), per_page=ORDERS_PER_PAGE)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(

@@ -12,7 +12,7 @@ def test_check_deploy_is_clean_with_production_settings():
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_", "SECURE_"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "CELERY_", "CACHE_", "EMAIL_", "SECURE_"))
     }
     env.update(
         {
@@ -21,6 +21,7 @@ def test_check_deploy_is_clean_with_production_settings():
             "SECRET_KEY": "dummy-" + "k7Qz9xWm2Lp4Rt8Vb6Nc3Hj5Fd1Sg0Ya" * 2,
             "DATABASE_URL": "postgres://nobody@127.0.0.1:1/never_connected",
             "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+            "CACHE_URL": "redis://127.0.0.1:1/1",
             "EMAIL_URL": "smtp+tls://user:password@smtp.example.com:587",
             "ALLOWED_HOSTS": "sellercentral.example.com",
         }

@@ -1,7 +1,8 @@
 """Production: every secret and address comes from the environment, with no insecure default.
 
 Required: SECRET_KEY, DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis or RabbitMQ),
-EMAIL_URL, ALLOWED_HOSTS. `manage.py check --deploy` is clean with these settings.
+CACHE_URL (Redis), EMAIL_URL, ALLOWED_HOSTS. `manage.py check --deploy` is clean with these
+settings.
 """
 
 from config.settings.base import *  # noqa: F403
@@ -14,6 +15,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # No JIT: see config/settings/base.py (it slows our short queries, bench/periodic.py).
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+# The cache every web and worker process shares, e.g. redis://127.0.0.1:6379/1 (a database
+# number apart from the broker's). base.py reads it into CACHES and, as it is shared, keeps
+# sessions in it (cached_db: no session query per request, a cache flush signs nobody out).
+env("CACHE_URL")
 vars().update(env.email_url("EMAIL_URL"))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
