@@ -10,7 +10,7 @@ NPM_STAMP := node_modules/.installed
 # Buyer pages in five languages: the .po catalogs are committed, the .mo files are compiled here.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: setup run test lint format bench screenshots lock clean messages
+.PHONY: setup run test lint format bench bench-inbox load screenshots lock clean messages prod-check
 
 $(PIP_STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,8 +50,26 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Every seller page through gunicorn beside a floor view, on the `seed_scale` data set
+# (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/h13s_scale): bench/README.md.
+# BENCH_ARGS, e.g. --explain or --flat URL1 URL2 URL3. The in-process inbox benchmark is
+# `make bench-inbox` (bench/inbox.py).
 bench: setup
+	$(PY) bench/pages.py $(BENCH_ARGS)
+
+bench-inbox: setup
 	$(PY) bench/inbox.py
+
+# A bounded load run on real servers (gunicorn, a Celery worker, the mail relay) with PostgreSQL
+# and Redis on 127.0.0.1; fails on any 5xx or lost write. docs/RELIABILITY.md; LOAD_ARGS="--help".
+load: setup
+	$(PY) bench/load.py $(LOAD_ARGS)
+
+# The production stack (deploy/Procfile: gunicorn, Celery worker and beat, the mail relay) on
+# the local PostgreSQL and Redis with config.settings.production: signs in, loads the inbox,
+# sends a message, sees the worker email it, stops everything (scripts/prod_check.py).
+prod-check: setup
+	$(PY) scripts/prod_check.py
 
 screenshots: setup
 	bash scripts/ensure-browser.sh

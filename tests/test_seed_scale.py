@@ -1,0 +1,116 @@
+"""`seed_scale` (demo/scale.py) at a tiny scale: the shape of the benchmark data set, and inbox
+summaries equal to what `cases.services.case_summaries_refresh` computes."""
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db.models import Count, Max, Sum
+
+from accounts.models import BuyerProfile, Relationship, SellerAccount, SellerMembership, User
+from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseStatus, CaseTransition
+from cases.services import case_summaries_refresh
+from demo.scale import (
+    LARGE_OWNER_EMAIL,
+    LARGE_SLUG,
+    RARE_WORD,
+    SCALE_PASSWORD,
+    ScalePlan,
+)
+from messaging.models import Attachment, Message, MessageReport, Outcome, ResponseState
+from messaging.selectors import INBOX_FILTERS, case_list_for_seller
+from orders.models import Order, OrderItem
+
+pytestmark = pytest.mark.django_db
+
+SCALE = "0.0005"
+
+
+@pytest.fixture
+def seeded() -> str:
+    out = io.StringIO()
+    call_command(
+        "seed_scale",
+        "--scale",
+        SCALE,
+        "--no-migrate",
+        "--no-vacuum",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    return out.getvalue()
+
+
+def test_counts_follow_the_plan(seeded):
+    plan = ScalePlan.for_scale(float(SCALE))
+    sellers = SellerAccount.objects.filter(slug__startswith="scale-")
+    assert sellers.count() == plan.sellers
+    assert BuyerProfile.objects.count() == plan.buyers
+    assert User.objects.count() == plan.buyers + SellerMembership.objects.count()
+    assert Order.objects.count() == OrderItem.objects.count()
+    assert abs(Order.objects.count() - plan.orders) <= plan.sellers
+    assert abs(Case.objects.count() - plan.cases) <= plan.sellers
+    # Blocked cases have one message, so a few fewer than planned.
+    messages = Message.objects.count()
+    assert 0.9 * plan.messages <= messages <= plan.messages
+    assert Case.objects.aggregate(n=Sum("message_count"))["n"] == messages
+    # Every case opens its transition log; each buyer-seller pair once (R1).
+    assert CaseTransition.objects.filter(from_status="").count() == Case.objects.count()
+    assert Relationship.objects.values("buyer", "seller").distinct().count() == (
+        Relationship.objects.count()
+    )
+    assert seeded.strip().endswith(f"seller {LARGE_OWNER_EMAIL} {SCALE_PASSWORD}")
+
+
+def test_one_large_seller_and_many_smaller_ones(seeded):
+    plan = ScalePlan.for_scale(float(SCALE))
+    per_seller = dict(
+        Case.objects.values_list("seller__slug")
+        .annotate(n=Count("id"))
+        .values_list("seller__slug", "n")
+    )
+    assert per_seller[LARGE_SLUG] == plan.large_cases
+    assert per_seller[LARGE_SLUG] == max(per_seller.values())
+    assert per_seller["scale-seller-0002"] > per_seller[f"scale-seller-{plan.sellers:04d}"]
+    large = SellerAccount.objects.get(slug=LARGE_SLUG)
+    assert Order.objects.filter(seller=large).count() == plan.large_orders
+    counts = set(Case.objects.filter(seller=large).values_list("message_count", flat=True))
+    assert {10, 50} <= counts  # the benchmark's case pages
+    owner = User.objects.get(email=LARGE_OWNER_EMAIL)
+    assert owner.check_password(SCALE_PASSWORD)
+    assert owner.seller_membership.seller == large
+    assert owner.seller_membership.role == SellerMembership.Role.OWNER
+
+
+def test_every_state_and_what_the_benchmark_searches_for(seeded):
+    large = SellerAccount.objects.get(slug=LARGE_SLUG)
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    states = set(Message.objects.values_list("response_state", flat=True))
+    assert {s.value for s in ResponseState} <= states
+    assert Message.objects.filter(outcome=Outcome.BLOCKED, outcome_rule="R2").exists()
+    assert MessageReport.objects.exists()
+    for key in INBOX_FILTERS:
+        if key == "assigned-to-me":  # the data set assigns no case to anyone
+            continue
+        assert case_list_for_seller(seller=large, filter_key=key).exists(), key
+    assert case_list_for_seller(seller=large, filter_key="all", query=RARE_WORD).exists()
+    assert case_list_for_seller(seller=large, filter_key="all", query="parcel").count() > 10
+    ages = Case.objects.aggregate(newest=Max("latest_message_at"))
+    assert Case.objects.filter(latest_message_at__lt=ages["newest"] - timedelta(days=300)).exists()
+    attachment = Attachment.objects.first()
+    assert attachment is not None
+    assert (Path(settings.MEDIA_ROOT) / attachment.file.name).read_bytes()[:4]
+    assert Attachment.objects.values("file").distinct().count() <= 3
+
+
+def test_summaries_equal_what_case_summaries_refresh_computes(seeded):
+    def snapshot() -> dict[int, tuple]:
+        return {row[0]: row[1:] for row in Case.objects.values_list("id", *INBOX_SUMMARY_FIELDS)}
+
+    seeded_summaries = snapshot()
+    assert any(row[0] for row in seeded_summaries.values())  # some need a response
+    case_summaries_refresh(list(seeded_summaries))
+    assert snapshot() == seeded_summaries
