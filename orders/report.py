@@ -7,9 +7,15 @@ ship-to name, totals, currency) repeat on each of its rows and mean what they al
 """
 
 import csv
+import io
 from collections.abc import Iterator
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import (
+    CharField,
+    Func,
+    QuerySet,
+)
 
 from orders.models import Order, OrderStatus
 
@@ -42,20 +48,35 @@ def _cell(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
-class _Echo:
-    """csv.writer target that hands each row back instead of buffering a file."""
+class IsoformatUtc(Func):
+    """A timestamp as Python's `datetime.isoformat()` writes the aware UTC datetime Django reads
+    from it ("2026-03-01T09:30:00+00:00", with ".123456" before the offset unless the
+    microseconds are zero), made by the database: reading 100,000 timestamps into datetime
+    objects and writing them out again was a third of the report's time. PostgreSQL and SQLite
+    (the databases the project runs on) only."""
 
-    def write(self, value: str) -> str:
-        return value
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        template = (
+            "REPLACE(TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', "
+            "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), '.000000+', '+')"
+        )
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC, str() of the naive datetime.
+        template = "(REPLACE(%(expressions)s, ' ', 'T') || '+00:00')"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
 # One row per order item: the order's columns and its item's, from one query (a LEFT JOIN, so an
 # order without items still gets its row), read in chunks through a server-side cursor on
-# PostgreSQL. Plain tuples, no model objects: the report of 50,000 orders is Python-bound.
+# PostgreSQL. Plain tuples, no model objects, timestamps already written out by the database.
 _REPORT_COLUMNS = (
     "number",
-    "placed_at",
-    "status_changed_at",
+    "placed_at_iso",
+    "status_changed_at_iso",
     "status",
     "relationship__buyer_alias",
     "ship_phone",
@@ -72,19 +93,27 @@ _REPORT_COLUMNS = (
 
 
 def order_report_rows(orders: QuerySet[Order]) -> Iterator[str]:
-    """CSV lines for the given orders (newest first, each order's items in the order they were
-    added), one per order item; never any real email address (R1). Memory stays flat whatever
-    the number of orders: rows are fetched REPORT_CHUNK_SIZE at a time and written out."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(REPORT_HEADER)
+    """The CSV for the given orders (newest first, each order's items in the order they were
+    added), one line per order item, handed out a chunk of lines at a time; never any real email
+    address (R1). Memory stays flat whatever the number of orders: rows are fetched
+    REPORT_CHUNK_SIZE at a time and written out, one write per chunk (not one per line: 50,000
+    small writes through the web server cost more than writing the lines)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(REPORT_HEADER)
     status_labels = {value: str(label) for value, label in OrderStatus.choices}
     rows = (
         orders.select_related(None)
         .prefetch_related(None)
+        .annotate(
+            placed_at_iso=IsoformatUtc("placed_at"),
+            status_changed_at_iso=IsoformatUtc("status_changed_at"),
+        )
         # As Manage Orders lists them (Order.Meta.ordering), each order's items as added.
         .order_by("-placed_at", "-id", "items__id")
         .values_list(*_REPORT_COLUMNS)
     )
+    written = 0
     for (
         number,
         placed_at,
@@ -106,11 +135,11 @@ def order_report_rows(orders: QuerySet[Order]) -> Iterator[str]:
             item_columns: list[object] = ["", "", "", "", ""]
         else:
             item_columns = [_cell(sku), _cell(title), quantity, unit_price, unit_price * quantity]
-        yield writer.writerow(
+        writer.writerow(
             [
                 number,
-                placed_at.isoformat(),
-                status_changed_at.isoformat(),
+                placed_at,
+                status_changed_at,
                 status_labels.get(status, status),
                 buyer_alias,
                 _cell(ship_phone),
@@ -122,3 +151,11 @@ def order_report_rows(orders: QuerySet[Order]) -> Iterator[str]:
                 currency,
             ]
         )
+        written += 1
+        if written == REPORT_CHUNK_SIZE:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            written = 0
+    if rest := buffer.getvalue():
+        yield rest

@@ -1,14 +1,18 @@
 import operator
+from collections.abc import Collection
 from functools import reduce
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import StrIndex, Upper
 
 from accounts.models import Relationship, SellerAccount, User
+from core.pagination import MAX_PAGE_NUMBER, CappedPage, capped_page
 from orders.models import Order, OrderItem
 from orders.numbers import order_number_digits, order_number_fragments
 
 _ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("product__category"))
-_LIST_ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("product"))
+# A trigram index can narrow by 3 characters or more.
+ALIAS_LOOKUP_MIN_CHARS = 3
 
 
 def order_list_for_seller(
@@ -21,15 +25,70 @@ def order_list_for_seller(
     query = query.strip()
     if query:
         orders = orders.filter(id__in=_order_ids_matching(seller=seller, query=query))
-    # What the list shows: the alias (relationship) and each item's product title.
-    return orders.select_related("relationship").prefetch_related(_LIST_ITEMS)
+    # What the list shows: the alias (relationship); the items come from order_item_lines.
+    return orders.select_related("relationship")
+
+
+ORDER_COUNT_CAP = 1000
+
+
+def order_page_for_seller(
+    *, seller: SellerAccount, status: str, query: str, page_number: str | None, per_page: int
+) -> CappedPage[Order]:
+    """One page of Manage Orders, counting at most ORDER_COUNT_CAP orders ("1000+"): an exact
+    count of a large seller's orders cost more than the page itself.
+
+    Without a search, `capped_page` (an index-only count, then the page). With one, the search
+    runs once, not twice (to count, then for the page): the IDs of the matching orders in list
+    order, as many as the count needs, then the page's orders by ID. Past the IDs read (a page
+    beyond the cap), the page is read as capped_page reads it."""
+    orders = order_list_for_seller(seller=seller, status=status, query=query)
+    if not query.strip():
+        return capped_page(orders, page_number, per_page=per_page, count_cap=ORDER_COUNT_CAP)
+    ids = list(orders.values_list("id", flat=True)[: ORDER_COUNT_CAP + 1])
+    count = len(ids)
+    try:
+        number = min(max(int(page_number or 1), 1), MAX_PAGE_NUMBER)
+    except ValueError:
+        number = 1
+    if count <= ORDER_COUNT_CAP:
+        number = min(number, max((count - 1) // per_page + 1, 1))
+    offset = (number - 1) * per_page
+    if count <= ORDER_COUNT_CAP or offset + per_page + 1 <= count:
+        window = ids[offset : offset + per_page + 1]
+        by_id = Order.objects.filter(seller=seller, id__in=window).select_related("relationship")
+        rows = list(by_id) if window else []
+    else:
+        rows = list(orders[offset : offset + per_page + 1])
+    return CappedPage(
+        object_list=rows[:per_page],
+        number=number,
+        has_next=len(rows) > per_page,
+        count=min(count, ORDER_COUNT_CAP),
+        count_capped=count > ORDER_COUNT_CAP,
+    )
+
+
+def order_item_lines(order_ids: Collection[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each order's items as (quantity, product title), in the order they were added: what a
+    Manage Orders row shows of them, read as plain rows in one query."""
+    lines: dict[int, list[tuple[int, str]]] = {order_id: [] for order_id in order_ids}
+    if lines:
+        items = (
+            OrderItem.objects.filter(order_id__in=lines)
+            .order_by("id")
+            .values_list("order_id", "quantity", "product__title")
+        )
+        for order_id, quantity, title in items:
+            lines[order_id].append((quantity, title))
+    return lines
 
 
 def _order_ids_matching(*, seller: SellerAccount, query: str) -> QuerySet[Order, int]:
     """Ids of the seller's orders whose ID contains what was typed (digits, dashes optional) or
     whose buyer alias does. One UNION of two sides, each a trigram index lookup on PostgreSQL
     (orders/0003): the digits of the order IDs, and the seller's relationships by alias."""
-    aliases = Relationship.objects.filter(seller=seller, buyer_alias__icontains=query.lower())
+    aliases = _relationships_by_alias(seller=seller, query=query.lower())
     by_alias = Order.objects.filter(seller=seller, relationship__in=aliases.values("id"))
     # No ORDER BY inside a compound subquery (SQLite refuses it; Order has an ordering).
     ids = by_alias.order_by().values_list("id", flat=True)
@@ -38,6 +97,26 @@ def _order_ids_matching(*, seller: SellerAccount, query: str) -> QuerySet[Order,
         return ids
     by_number = Order.objects.filter(seller=seller, number_digits__icontains=digits)
     return by_number.order_by().values_list("id", flat=True).union(ids)
+
+
+def _relationships_by_alias(*, seller: SellerAccount, query: str) -> QuerySet[Relationship]:
+    """The seller's relationships whose buyer alias contains `query` (case-insensitively).
+
+    Every alias ends in the same '@' and alias domain, so a trigram index lookup of a whole
+    alias reads the domain's trigrams, which every relationship of every seller has (hundreds of
+    milliseconds at scale). The index is asked for the part typed before the '@' (random letters
+    and digits, a handful of relationships), and those few are kept when they contain all of
+    `query`: the same relationships as looking for all of it, the domain left out of the index
+    lookup. STRPOS finds `query` as a plain substring, as `icontains` does (its LIKE escapes % and
+    _), and is no expression the index serves, so the planner keeps it as a filter."""
+    local_part, at, _ = query.partition("@")
+    if not at or len(local_part) < ALIAS_LOOKUP_MIN_CHARS:
+        return Relationship.objects.filter(seller=seller, buyer_alias__icontains=query)
+    return (
+        Relationship.objects.filter(seller=seller, buyer_alias__icontains=local_part)
+        .alias(_query_at=StrIndex(Upper("buyer_alias"), Upper(Value(query))))
+        .filter(_query_at__gt=0)
+    )
 
 
 def order_number_search(query: str, *, field: str = "number") -> Q:
