@@ -102,6 +102,13 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["case", "created_at"], name="message_case_created"),
             models.Index(fields=["seller", "direction", "created_at"], name="message_seller_dir"),
+            # R8: the seller's messages delivered today, counted on every case page and send
+            # (index-only: no visit to the message rows).
+            models.Index(
+                fields=["seller", "created_at"],
+                name="message_sent_delivered",
+                condition=models.Q(direction="s2b", outcome="delivered"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,11 +8,13 @@ equivalent template filters and tags, 25 times per page.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape  # what django.utils.html.escape does, without its lazy-string wrapper
 from typing import Any
 
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from cases.models import Case
+from cases.models import Case, CaseStatus
 from cases.policy import CASE_CLOSED_MSG
 from core.refusals import Refusal
 from messaging.models import BuyerContactReason, SellerContactReason
@@ -46,7 +48,9 @@ def response_deadline(*, waiting_since: datetime, now: datetime, target_hours: i
 def inbox_rows_decorate(
     cases: Iterable[Case], *, now: datetime, target_hours: int, case_url_prefix: str
 ) -> None:
-    """Give each case row its link, the age of its latest message and its deadline."""
+    """Give each case row its link, the age of its latest message, its deadline, and its HTML
+    (`row_html`, see inbox_row_html). Each row's owner (`assignee_label`) is set before."""
+    status_labels = {value: str(label) for value, label in CaseStatus.choices}  # translated once
     for case in cases:
         row: Any = case  # the attributes below exist for this page only: the model has none
         row.url = f"{case_url_prefix}{case.pk}/"
@@ -58,6 +62,65 @@ def inbox_rows_decorate(
             if case.needs_response and case.waiting_since
             else None
         )
+        row.row_html = inbox_row_html(row, status_label=status_labels.get(case.status, case.status))
+
+
+# The status badge of components/case_status_badge.html, by status.
+_STATUS_BADGE = {"opened": "text-bg-primary", "resolved": "text-bg-info"}
+
+
+def inbox_row_html(row: Any, *, status_label: str) -> SafeString:
+    """One case row of the inbox (templates/messaging/inbox.html, `case-list`), built here: a
+    template renders it at a tenth of the speed, 25 times per page (issue 13). The markup is the
+    row the template had; every value from the database is escaped."""
+    deadline = row.deadline
+    order = (
+        f'<span class="order-id text-secondary">Order {escape(row.order_number)}</span>'
+        if row.order_number
+        else '<span class="text-secondary">No order (question)</span>'
+    )
+    badges = []
+    if deadline is not None:
+        color = "text-bg-danger" if deadline.overdue else "text-bg-success"
+        badges.append(
+            f'<span class="badge rounded-pill {color} deadline" '
+            f'title="Target: respond within 24 hours">{escape(deadline.label)}</span>'
+        )
+    if row.reported:
+        badges.append('<span class="badge text-bg-warning">Reported</span>')
+    if row.latest_blocked_rule:
+        badges.append(
+            '<span class="badge text-bg-danger not-delivered" title="Your latest message was not '
+            'delivered: open the case for the reason" '
+            f'data-rule="{escape(row.latest_blocked_rule)}">Not delivered</span>'
+        )
+    label = getattr(row, "assignee_label", "")
+    if label:
+        badges.append(
+            f'<span class="badge text-bg-light border assignee" title="Assigned to">'
+            f"{escape(label)}</span>"
+        )
+    status = _STATUS_BADGE.get(row.status, "text-bg-secondary")
+    badges.append(f'<span class="badge {status} case-status-badge">{escape(status_label)}</span>')
+    badges.append(
+        f'<span class="text-secondary text-nowrap" title="{escape(row.latest_at)}">'
+        f"{escape(row.age)}</span>"
+    )
+    you = '<span class="text-body-tertiary">You:</span> ' if row.latest_direction == "s2b" else ""
+    needs = " needs-response" if row.needs_response else ""
+    return mark_safe(  # noqa: S308  (every value above is escaped)
+        f'<a href="{escape(row.url)}" class="list-group-item list-group-item-action case-row py-3'
+        f'{needs}" data-case-id="{row.pk}">\n'
+        '<div class="d-flex flex-wrap justify-content-between gap-2">\n'
+        f'<div class="d-flex flex-wrap align-items-center gap-2 small">\n'
+        f'<span class="alias text-body">{escape(row.buyer_alias)}</span>\n{order}\n</div>\n'
+        '<div class="d-flex align-items-center gap-2 small">\n'
+        + "\n".join(badges)
+        + "\n</div>\n</div>\n"
+        f'<div class="fw-semibold mt-1 text-truncate">{escape(row.subject)}</div>\n'
+        f'<div class="small text-secondary text-truncate">\n{you}{escape(row.latest_snippet)}\n'
+        "</div>\n</a>"
+    )
 
 
 # The refusals a buyer can meet whose text carries a value: translated from the template.

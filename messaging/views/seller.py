@@ -19,6 +19,7 @@ from core.htmx import page_or_partial
 from core.pagination import capped_page
 from core.refusals import MessageRefused, Refusal
 from messaging import policy, selectors, services
+from messaging.case_presentation import case_messages_for_seller
 from messaging.forms import InboxFilterForm, ReportForm, SellerReplyForm
 from messaging.models import Message
 from messaging.presentation import inbox_rows_decorate
@@ -60,13 +61,13 @@ def inbox(request: SellerRequest) -> HttpResponse:
     # A search counts fewer matches ("200+"): each one counted is a look into a case's messages.
     count_cap = selectors.INBOX_SEARCH_COUNT_CAP if query.strip() else INBOX_COUNT_CAP
     page = capped_page(cases, request.GET.get("page"), per_page=CASES_PER_PAGE, count_cap=count_cap)
+    inbox_assignees(request, page.object_list)
     inbox_rows_decorate(
         page.object_list,
         now=timezone.now(),
         target_hours=settings.MESSAGING_RESPONSE_TARGET_HOURS,
         case_url_prefix=reverse("messaging:inbox"),
     )
-    inbox_assignees(request, page.object_list)
     template = page_or_partial(request, "messaging/inbox.html", "case-list")
     # R4: one line above the case list counts the undelivered messages (their list is a page
     # of its own); an htmx swap of the list does not show it.
@@ -194,7 +195,7 @@ def _render_case(
     a refused reply (shown in the reply box, next to the text it is about); `collision` another
     member's reply that landed while this one was writing (issue 14)."""
     messages_left, limit = selectors.seller_messages_left_today(seller=request.seller)
-    case_messages = list(selectors.message_list_for_seller(case=case))
+    case_messages = case_messages_for_seller(case=case)
     context = {
         "case": case,
         "case_messages": case_messages,

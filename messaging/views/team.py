@@ -19,6 +19,7 @@ from cases.models import Case, CaseStatus
 from cases.services import case_assign, case_unassign
 from core.refusals import MessageRefused
 from messaging import selectors
+from messaging.case_presentation import case_messages_for_seller
 from messaging.forms import InboxFilterForm
 from messaging.views.seller import _render_case, _seller_case
 from messaging.views.team_context import (
@@ -113,7 +114,7 @@ def case_live(request: SellerRequest, case_id: int) -> HttpResponse:
             response["HX-Retarget"] = "#case-conversation"
             response["HX-Reswap"] = "outerHTML"
             return response
-        case_messages = list(selectors.message_list_for_seller(case=case))
+        case_messages = case_messages_for_seller(case=case)
         after_now = case_messages[-1].pk if case_messages else after
         members = list(case_selectors.seller_members(seller_id=case.seller_id))
         context.update(

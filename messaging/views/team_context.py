@@ -2,6 +2,7 @@
 the case's owner among the members, who else is on the case. Shared by the page views
 (messaging.views.seller) and the live endpoints (messaging.views.team)."""
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from cases import selectors as case_selectors
 from cases.models import Case, CaseTransition
 from cases.services import AUTO_ASSIGNED_CAUSE
 from messaging.models import Message
+from messaging.selectors import SellerCaseMessage
 
 
 def poll_ms() -> int:
@@ -81,7 +83,7 @@ def assignment_text(request: SellerRequest, case: Case, members: list[User]) -> 
 
 
 def case_team_context(
-    request: SellerRequest, case: Case, messages: list[Message]
+    request: SellerRequest, case: Case, messages: Sequence[SellerCaseMessage | Message]
 ) -> dict[str, Any]:
     """The case page's assignment panel, presence line and live poller. Opening the page counts
     as "viewing" for the other members (the cache, no database write)."""

@@ -1,0 +1,126 @@
+"""Issue 13: the inbox rows built in Python (messaging.presentation.inbox_row_html) and the
+search by a buyer alias with its domain (the trigram index asked only for the alias's own part)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Relationship
+from cases.models import Case
+from messaging import selectors, services
+from messaging.presentation import inbox_row_html
+from tests.messaging.helpers import buyer_opens_case, seller_replies
+
+pytestmark = pytest.mark.django_db
+
+INBOX = reverse("messaging:inbox")
+
+
+def _case_ids(response) -> list[int]:
+    return [int(i) for i in re.findall(r'data-case-id="(\d+)"', response.text)]
+
+
+def _set_alias(case: Case, alias: str) -> None:
+    Relationship.objects.filter(pk=case.relationship_id).update(buyer_alias=alias)
+    Case.objects.filter(pk=case.pk).update(buyer_alias=alias)
+
+
+class TestAliasSearch:
+    def test_a_whole_alias_finds_its_case_only(self, seller, seller_client):
+        wanted = buyer_opens_case(seller=seller).case
+        other = buyer_opens_case(seller=seller).case
+        ids = _case_ids(seller_client.get(INBOX, {"filter": "all", "q": wanted.buyer_alias}))
+        assert ids == [wanted.pk]
+        assert other.pk not in ids
+
+    def test_any_case_and_any_part_with_the_domain_still_match(self, seller, seller_client):
+        wanted = buyer_opens_case(seller=seller).case
+        other = buyer_opens_case(seller=seller).case
+        _set_alias(wanted, "k3v9x2q7w1zz@m.example.com")
+        _set_alias(other, "aaaaaaaaaaaa@m.example.com")
+        for query in (
+            "K3V9X2Q7W1ZZ@M.EXAMPLE.COM",  # upper case
+            "x2q7w1zz@m.example",  # the end of the local part and part of the domain
+            "w1zz@",
+        ):
+            ids = _case_ids(seller_client.get(INBOX, {"filter": "all", "q": query}))
+            assert ids == [wanted.pk], query
+
+    def test_the_alias_part_must_be_followed_by_the_rest_of_the_query(self, seller):
+        wanted = buyer_opens_case(seller=seller).case
+        _set_alias(wanted, "k3v9x2q7w1zz@m.example.com")
+        # Its local part and "@" match, the domain typed does not: no case.
+        found = selectors.case_list_for_seller(
+            seller=seller, filter_key="all", query="k3v9x2q7w1zz@other.example"
+        )
+        assert list(found) == []
+
+    def test_a_query_that_is_only_the_domain_matches_every_case(self, seller):
+        cases = [buyer_opens_case(seller=seller).case for _ in range(2)]
+        domain = cases[0].buyer_alias.partition("@")[2]
+        found = selectors.case_list_for_seller(seller=seller, filter_key="all", query=f"@{domain}")
+        assert sorted(c.pk for c in found) == sorted(c.pk for c in cases)
+
+    def test_an_alias_in_a_message_text_is_found_too(self, seller, seller_client):
+        wanted = buyer_opens_case(seller=seller, body="Write to zq81kd0pl2mm@m.example.com").case
+        ids = _case_ids(
+            seller_client.get(INBOX, {"filter": "all", "q": "zq81kd0pl2mm@m.example.com"})
+        )
+        assert ids == [wanted.pk]
+
+    def test_an_alias_in_a_subject_is_found_too(self, seller, seller_client):
+        wanted = buyer_opens_case(seller=seller, subject="From zq81kd0pl2mm@m.example.com").case
+        buyer_opens_case(seller=seller, subject="From zq81kd0pl2mm@elsewhere.example")
+        ids = _case_ids(seller_client.get(INBOX, {"filter": "all", "q": "ZQ81KD0PL2MM@m.example"}))
+        assert ids == [wanted.pk]
+
+    def test_another_sellers_alias_finds_nothing(self, seller, other_seller, seller_client):
+        theirs = buyer_opens_case(seller=other_seller).case
+        assert _case_ids(seller_client.get(INBOX, {"filter": "all", "q": theirs.buyer_alias})) == []
+
+
+class TestInboxRows:
+    def test_values_are_escaped(self, seller, seller_client):
+        case = buyer_opens_case(seller=seller, subject="<b>Help</b> & co", body="<i>x</i>").case
+        text = seller_client.get(INBOX).text
+        assert "&lt;b&gt;Help&lt;/b&gt; &amp; co" in text
+        assert "&lt;i&gt;x&lt;/i&gt;" in text
+        assert "<b>Help</b>" not in text
+        assert f'data-case-id="{case.pk}"' in text
+
+    def test_row_parts(self, seller, seller_owner, seller_client):
+        case = buyer_opens_case(seller=seller, subject="Late parcel").case
+        seller_replies(case, seller_owner, body="On its way")  # assigns the case to the owner
+        services.message_send(
+            sender=case.buyer, case=case, draft=services.Draft(body_text="Still waiting")
+        )
+        html = seller_client.get(INBOX).text
+        row = re.search(
+            rf'<a href="[^"]*/{case.pk}/"[^>]*data-case-id="{case.pk}">.*?</a>', html, re.S
+        )
+        assert row is not None
+        row_html = row.group(0)
+        assert "case-row py-3 needs-response" in row_html
+        assert f"Order {case.order_number}" in row_html
+        assert (
+            'class="badge text-bg-light border assignee" title="Assigned to">You</span>' in row_html
+        )
+        assert 'text-bg-primary case-status-badge">Opened</span>' in row_html
+        assert "left</span>" in row_html  # the deadline
+        assert "Late parcel" in row_html
+        assert "Still waiting" in row_html
+        assert "You:</span>" not in row_html  # the buyer wrote last
+
+    def test_a_question_without_order_and_a_seller_last_message(self, seller):
+        case = buyer_opens_case(seller=seller).case
+        row = Case.objects.get(pk=case.pk)
+        row.order_number = ""
+        row.latest_direction = "s2b"
+        row.needs_response = False
+        row.url, row.age, row.latest_at, row.deadline = "/messages/1/", "1 min ago", "x", None
+        html = inbox_row_html(row, status_label="Opened")
+        assert "No order (question)" in html
+        assert '<span class="text-body-tertiary">You:</span> ' in html
+        assert "needs-response" not in html
+        assert "assignee" not in html
