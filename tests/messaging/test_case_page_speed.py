@@ -69,7 +69,15 @@ REPLY_FORMS = {
     "seller, template not a number": lambda: _bound(SellerReplyForm, {"body": "", "template": "x"}),
     "buyer, empty": lambda: ReplyForm(),
     "buyer, blank reply": lambda: _bound(ReplyForm, {"body": ""}),
+    "buyer, refused by a rule": lambda: _refused(ReplyForm, "This case is closed & final."),
 }
+
+
+def _refused(form_class, reason):
+    """A valid form the send funnel refused: the view adds the reason as a form-wide error."""
+    form = _bound(form_class, {"body": "Where is my parcel?"})
+    form.add_error(None, reason)
+    return form
 
 
 @pytest.mark.parametrize("language", ["en", "de", "fr"])
