@@ -6,12 +6,14 @@ ever lost. Unknown recipients are refused at RCPT (550).
 """
 
 import contextlib
+import itertools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from asgiref.sync import SyncToAsync, sync_to_async
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, connections
 
@@ -23,6 +25,24 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = "451 4.3.0 Mail system temporarily unavailable, try again later"
 NO_SUCH_ALIAS = "550 5.1.1 No such mailbox here"
 ACCEPTED = "250 2.0.0 Message accepted"
+
+# The ORM runs in a few threads of one thread each (each keeps its own database connection);
+# an SMTP session keeps to one of them, so sessions store in parallel while the database
+# answers, and its connection is the one its errors drop.
+ORM_THREADS = 4
+_orm_threads = [
+    ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"relay-orm-{n}")
+    for n in range(ORM_THREADS)
+]
+_next_thread = itertools.count()
+
+
+def _orm_thread(session: Session) -> ThreadPoolExecutor:
+    executor: ThreadPoolExecutor | None = getattr(session, "orm_thread", None)
+    if executor is None:
+        executor = _orm_threads[next(_next_thread) % ORM_THREADS]
+        session.orm_thread = executor  # type: ignore[attr-defined]
+    return executor
 
 
 def _fresh_connection() -> None:
@@ -53,16 +73,20 @@ def _store(raw: bytes, recipients: list[str], envelope_from: str) -> int:
 
 
 class RelayHandler:
-    """aiosmtpd handler: RCPT checks the alias, DATA stores the mail (one thread for the ORM)."""
+    """aiosmtpd handler: RCPT checks the alias, DATA stores the mail (the ORM in the session's
+    thread, `_orm_thread`)."""
 
     async def handle_RCPT(  # noqa: N802  (aiosmtpd's hook name)
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
     ) -> str:
+        orm = _orm_thread(session)
         try:
-            known = await sync_to_async(_alias_is_live, thread_sensitive=True)(address)
+            known = await sync_to_async(_alias_is_live, thread_sensitive=False, executor=orm)(
+                address
+            )
         except DatabaseError:
             logger.warning("RCPT %s: database unavailable", address)
-            await sync_to_async(_drop_connection, thread_sensitive=True)()
+            await sync_to_async(_drop_connection, thread_sensitive=False, executor=orm)()
             return UNAVAILABLE
         if not known:
             return NO_SUCH_ALIAS
@@ -75,13 +99,14 @@ class RelayHandler:
         raw = envelope.original_content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8", errors="surrogateescape")
+        orm = _orm_thread(session)
         try:
-            stored = await sync_to_async(_store, thread_sensitive=True)(
+            stored = await sync_to_async(_store, thread_sensitive=False, executor=orm)(
                 raw, list(envelope.rcpt_tos), envelope.mail_from or ""
             )
         except DatabaseError:
             logger.warning("DATA from %s: database unavailable", envelope.mail_from)
-            await sync_to_async(_drop_connection, thread_sensitive=True)()
+            await sync_to_async(_drop_connection, thread_sensitive=False, executor=orm)()
             return UNAVAILABLE
         logger.info(
             "Accepted mail from %s for %s (%d stored)",
@@ -93,9 +118,10 @@ class RelayHandler:
 
 
 def relay_connection_close() -> None:
-    """Close the database connection of the relay's ORM thread (at shutdown, and in tests so
-    the test database can be dropped). asgiref runs every thread-sensitive call there."""
-    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
+    """Close the database connections of the relay's ORM threads (at shutdown, and in tests so
+    the test database can be dropped)."""
+    for executor in _orm_threads:
+        executor.submit(connections.close_all).result(timeout=10)
 
 
 def relay_controller(*, host: str, port: int) -> Controller:
