@@ -2,13 +2,15 @@
 minutes. At --scale 1: 1,000 sellers, 200,000 buyers, 1,000,000 orders, 300,000 cases and
 1,000,000 messages; one large seller with 100,000 cases (600,000 messages) and 50,000 orders, the
 others Zipf-like from a few big ones to many small ones. Cases in every state (Opened, Resolved,
-Closed; waiting for a response, answered, No Response Needed, reported, blocked), from minutes to
-two years old; some messages carry attachments (rows pointing at a few small shared files).
+Closed; waiting for a response, answered, No Response Needed, with a report, blocked), from
+minutes to two years old; some messages carry attachments (rows pointing at a few
+small shared files).
 
 Rows are generated in Python from one seeded random generator and written set-based: on
 PostgreSQL with COPY (psycopg 3), the secondary indexes of the big tables dropped during the load
 and built again after it, foreign keys checked by construction; elsewhere with executemany. The
-inbox summary of every case is then computed by one SQL UPDATE (`SUMMARY_SQL`, PostgreSQL), which
+inbox summary of every case is then computed by
+`cases.services.case_summaries_refresh_id_range` (one SQL UPDATE on PostgreSQL), which
 computes what `cases.services.case_summaries_refresh` computes (tests/test_seed_scale.py compares
 them); on other databases by that function itself.
 
@@ -34,7 +36,7 @@ from tqdm import tqdm  # type: ignore[import-untyped]  # ships no types
 
 from accounts.models import BuyerProfile, Relationship, SellerAccount, SellerMembership, User
 from cases.models import Case, CaseStatus, CaseTransition, Direction, Outcome, ResponseState
-from cases.services import case_summaries_refresh
+from cases.services import case_summaries_refresh_id_range
 from demo.content import BULK_BUYER_TEXTS, BULK_SELLER_TEXTS, BULK_SUBJECTS
 from demo.reference import categories_ensure
 from messaging.models import (
@@ -256,80 +258,6 @@ def _secondary_indexes(tables: list[str]) -> list[tuple[str, str]]:
             [tables],
         )
         return [(name, definition) for name, definition in cursor.fetchall()]
-
-
-# The inbox summary of the cases in an id range, as `cases.services._summaries` and
-# `_apply_summary` compute it, in one statement (PostgreSQL).
-SUMMARY_SQL = """
-WITH agg AS (
-    SELECT case_id,
-        MIN(created_at) FILTER (WHERE direction = %(b2s)s AND response_state = %(needed)s)
-            AS waiting_since,
-        bool_or(response_state = %(responded)s) AS responded,
-        bool_or(response_state = %(nrn)s) AS nrn,
-        bool_or(response_state = %(reported)s) AS reported,
-        bool_or(direction = %(s2b)s) AS has_sent,
-        COUNT(*) AS n
-    FROM messaging_message WHERE case_id BETWEEN %(first)s AND %(last)s GROUP BY case_id
-), latest AS (
-    SELECT DISTINCT ON (case_id) case_id, created_at, direction, body_text, outcome, outcome_rule
-    FROM messaging_message WHERE case_id BETWEEN %(first)s AND %(last)s
-    ORDER BY case_id, created_at DESC, id DESC
-), buyer_latest AS (
-    SELECT DISTINCT ON (case_id) case_id, created_at, body_text
-    FROM messaging_message
-    WHERE case_id BETWEEN %(first)s AND %(last)s
-      AND (direction = %(b2s)s OR outcome = %(delivered)s)
-    ORDER BY case_id, created_at DESC, id DESC
-)
-UPDATE cases_case c SET
-    waiting_since = agg.waiting_since,
-    needs_response = agg.waiting_since IS NOT NULL AND c.status <> %(closed)s,
-    responded = agg.responded,
-    has_no_response_needed = agg.nrn,
-    reported = agg.reported,
-    has_sent = agg.has_sent,
-    message_count = agg.n,
-    latest_message_at = latest.created_at,
-    latest_direction = latest.direction,
-    latest_snippet = left(btrim(regexp_replace(latest.body_text, '\\s+', ' ', 'g')), %(length)s),
-    latest_blocked_rule = CASE WHEN latest.outcome = %(delivered)s THEN ''
-        ELSE COALESCE(NULLIF(latest.outcome_rule, ''), latest.outcome) END,
-    buyer_latest_at = COALESCE(buyer_latest.created_at, c.buyer_latest_at),
-    buyer_latest_snippet = COALESCE(
-        left(btrim(regexp_replace(buyer_latest.body_text, '\\s+', ' ', 'g')), %(length)s),
-        c.buyer_latest_snippet),
-    summary_changed_at = now()
-FROM agg
-JOIN latest ON latest.case_id = agg.case_id
-LEFT JOIN buyer_latest ON buyer_latest.case_id = agg.case_id
-WHERE c.id = agg.case_id
-"""
-
-
-def summaries_compute(first_id: int, last_id: int) -> int:
-    """Compute the inbox summary of the cases with ids in [first_id, last_id]."""
-    from cases.services import SNIPPET_LENGTH
-
-    if connection.vendor != "postgresql":
-        ids = Case.objects.filter(pk__range=(first_id, last_id)).values_list("pk", flat=True)
-        return case_summaries_refresh(list(ids))
-    params: dict[str, str | int] = {
-        "b2s": Direction.BUYER_TO_SELLER.value,
-        "s2b": Direction.SELLER_TO_BUYER.value,
-        "needed": ResponseState.NEEDED.value,
-        "responded": ResponseState.RESPONDED.value,
-        "nrn": ResponseState.NO_RESPONSE_NEEDED.value,
-        "reported": ResponseState.REPORTED.value,
-        "delivered": Outcome.DELIVERED.value,
-        "closed": CaseStatus.CLOSED.value,
-        "length": SNIPPET_LENGTH,
-        "first": first_id,
-        "last": last_id,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(SUMMARY_SQL, params)
-        return int(cursor.rowcount)
 
 
 # ---- the generator
@@ -952,7 +880,7 @@ def scale_seed(
         counts = builder.build(progress_factory)
         started = _time(seconds, "rows", started)
         say("computing the inbox summaries")
-        summaries_compute(builder.case.first_id, builder.case.next_id - 1)
+        case_summaries_refresh_id_range(builder.case.first_id, builder.case.next_id - 1)
         started = _time(seconds, "summaries", started)
         with connection.cursor() as cursor:
             for _name, definition in tqdm(dropped, desc="indexes", unit="index", disable=not log):
