@@ -44,15 +44,12 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scripts.processes import free_port  # noqa: E402  (the root is on sys.path now)
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sellercentral_idle_tabs"
 SETTINGS = "config.settings.local"
 POLLER = re.compile(r'id="(?:case-live|inbox-live)"[^>]*?hx-get="([^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def database_ensure(url: str) -> None:

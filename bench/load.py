@@ -26,12 +26,11 @@ import json
 import os
 import re
 import secrets
-import signal
-import socket
 import string
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -40,6 +39,13 @@ from urllib.request import urlopen
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts import processes as helpers  # noqa: E402  (the repository root is on sys.path now)
+
+# bench/inbound.py uses free_port, port_answers, wait_until and Processes from here too.
+from scripts.processes import free_port, port_answers  # noqa: E402
+
 BIN = Path(sys.executable).parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 OUT_DIR = ROOT / "var" / "load"
@@ -115,26 +121,12 @@ def server_times(access_log: Path) -> dict[str, dict[str, float]]:
     return figures
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def port_answers(port: int) -> bool:
+def wait_until(predicate: Callable[[], object], *, timeout: float, what: str) -> None:
+    """Poll every 0.3 s; end the run (SystemExit) after `timeout` seconds."""
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def wait_until(predicate: Any, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"gave up after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.3)
+        helpers.wait_until(predicate, timeout=timeout, interval=0.3, what=what)
+    except helpers.WaitTimeout as gave_up:
+        raise SystemExit(str(gave_up)) from None
 
 
 def database_ensure(url: str, *, fresh: bool) -> None:
@@ -165,16 +157,7 @@ class Processes:
         self.running: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        with (OUT_DIR / f"{name}.log").open("wb") as log:
-            process = subprocess.Popen(  # noqa: S603
-                args,
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        process = helpers.start_process(args, env=env, log_path=OUT_DIR / f"{name}.log", cwd=ROOT)
         self.running[name] = process
         return process
 
@@ -182,18 +165,7 @@ class Processes:
         return [name for name, p in self.running.items() if p.poll() is not None]
 
     def stop_all(self, timeout: float = 20) -> None:
-        for process in self.running.values():
-            if process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        for process in self.running.values():
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        helpers.stop_process_groups(self.running, timeout=timeout)
 
 
 def found_in_database(url: str, run: str) -> dict[str, int]:

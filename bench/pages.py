@@ -23,7 +23,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scripts.processes import free_port  # noqa: E402  (the root is on sys.path now)
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/h13s_scale"
 os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
@@ -75,12 +77,6 @@ def parse_args() -> argparse.Namespace:
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
 
 
 # ---- processes

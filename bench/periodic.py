@@ -42,13 +42,13 @@ def _status_kb(pid: int, field: str) -> int:
 def worker_rss(broker_url: str) -> None:
     """Peak RSS of a Celery worker (solo pool: the task runs in the process measured) running
     the metrics task from scratch (the watermark removed first, so it computes every day)."""
-    import signal
     import subprocess
 
     import redis
 
     from messaging.models import MetricsWatermark
     from messaging.tasks import response_metrics_task
+    from scripts.processes import stop_process_group
 
     redis.Redis.from_url(broker_url).flushdb()
     MetricsWatermark.objects.all().delete()
@@ -86,8 +86,7 @@ def worker_rss(broker_url: str) -> None:
             f"RSS idle {idle / 1024:.0f} MB, peak during the task {peak / 1024:.0f} MB"
         )
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
+        stop_process_group(worker, timeout=30)
 
 
 def main() -> None:

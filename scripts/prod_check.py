@@ -25,8 +25,6 @@ import json
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,13 +33,24 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.message import Message as EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.processes import (  # noqa: E402  (the repository root is on sys.path now)
+    WaitTimeout,
+    free_port,
+    port_answers,
+    start_process,
+    stop_process_groups,
+    wait_until,
+)
+
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 POSTGRES = os.environ.get("PRODCHECK_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -57,31 +66,6 @@ class CheckFailed(Exception):
 
 def step(text: str) -> None:
     print(f"prod-check: {text}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until(predicate: Callable[[], Any], *, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise CheckFailed(f"gave up after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.25)
-
-
-def port_answers(port: int) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 # ---- the servers it needs
@@ -183,17 +167,12 @@ class Stack:
             if match is None:
                 continue
             name, command = match.groups()
-            log = (self.logs / f"{name}.log").open("wb")
-            self.processes[name] = subprocess.Popen(  # noqa: S603
-                ["bash", "-c", f"exec {command}"],  # noqa: S607  (${VAR:-default} as a shell does)
-                cwd=ROOT,
+            self.processes[name] = start_process(
+                ["bash", "-c", f"exec {command}"],  # (${VAR:-default} as a shell does)
                 env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
+                log_path=self.logs / f"{name}.log",
+                cwd=ROOT,
             )
-            log.close()
             step(f"started {name} (pid {self.processes[name].pid}): {command}")
 
     def log(self, name: str) -> str:
@@ -204,19 +183,8 @@ class Stack:
         return [name for name, process in self.processes.items() if process.poll() is not None]
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 30
-        for name, process in self.processes.items():
-            try:
-                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                step(f"{name} did not stop within 30 s: killed")
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        for name in stop_process_groups(self.processes, timeout=30):
+            step(f"{name} did not stop within 30 s: killed")
         step("stopped " + ", ".join(self.processes) if self.processes else "nothing to stop")
 
 
@@ -461,7 +429,7 @@ def main() -> int:
             redis_fresh()
             run_check(stack, sink, base, relay_port)
             ok = True
-        except CheckFailed as failure:
+        except (CheckFailed, WaitTimeout) as failure:
             print(f"\nprod-check FAILED: {failure}\n", file=sys.stderr)
         finally:
             stack.stop()

@@ -7,23 +7,25 @@ import contextlib
 import os
 import pwd
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+
+from scripts import processes
+from scripts.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 REDIS_URL = os.environ.get("INTEGRATION_REDIS_URL", "redis://127.0.0.1:6379/14")
+T = TypeVar("T")
 
 
 def pytest_collection_modifyitems(items):
@@ -39,30 +41,18 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def port_answers(host: str, port: int, timeout: float = 1.0) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
+    return processes.port_answers(port, host=host, timeout=timeout)
 
 
-def wait_until(predicate, *, timeout: float, interval: float = 0.2, what: str = "condition"):
+def wait_until(
+    predicate: Callable[[], T], *, timeout: float, interval: float = 0.2, what: str = "condition"
+) -> T:
     """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up after {timeout:.0f} s waiting for {what}", pytrace=False)
-        time.sleep(interval)
+    try:
+        return processes.wait_until(predicate, timeout=timeout, interval=interval, what=what)
+    except processes.WaitTimeout as gave_up:
+        pytest.fail(str(gave_up), pytrace=False)
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:
@@ -74,14 +64,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 def stop_process(process: subprocess.Popen, *, timeout: float = 15) -> str:
     """SIGTERM the process group, SIGKILL after `timeout`; return what it printed."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=timeout)
+    processes.stop_process_group(process, timeout=timeout)
     return process_output(process)
 
 
@@ -92,17 +75,7 @@ def process_output(process: subprocess.Popen) -> str:
 
 def start_process(args: list[str], *, env: dict[str, str], log_path: Path) -> subprocess.Popen:
     """A child in its own process group, its output in `log_path` (read back on failure)."""
-    handle = log_path.open("wb")
-    process = subprocess.Popen(  # noqa: S603
-        args,
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    handle.close()
+    process = processes.start_process(args, env=env, log_path=log_path, cwd=ROOT)
     process.log_path = log_path  # type: ignore[attr-defined]
     return process
 
