@@ -73,10 +73,14 @@ class Case(models.Model):
         BUYER = "buyer", "Buyer"
         SELLER = "seller", "Seller"
 
+    # No index of their own: every inbox index starts with the seller, the buyer's message
+    # center index with the buyer (one index fewer to write each time the row changes).
     seller = models.ForeignKey(
-        "accounts.SellerAccount", on_delete=models.PROTECT, related_name="cases"
+        "accounts.SellerAccount", on_delete=models.PROTECT, related_name="cases", db_index=False
     )
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     relationship = models.ForeignKey(
         "accounts.Relationship", on_delete=models.PROTECT, related_name="cases"
     )
@@ -85,7 +89,12 @@ class Case(models.Model):
     )
     # What an "Ask a question" case (R24) is about, when the buyer chose a product.
     product = models.ForeignKey(
-        "orders.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        "orders.Product",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,  # a partial index, below
     )
     contact_reason = models.CharField(max_length=40)
     subject = models.CharField(max_length=200)
@@ -129,6 +138,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # a partial index, below
     )
 
     class Meta:
@@ -165,8 +175,29 @@ class Case(models.Model):
             # The live inbox: "what changed since" is a range scan of one seller's entries.
             models.Index(fields=["seller", "summary_changed_at"], name="case_inbox_changes"),
             models.Index(fields=["buyer", "-buyer_latest_at"], name="case_buyer_center"),
-            models.Index(fields=["status", "last_activity_at"], name="case_auto_close"),
-            models.Index(fields=["status", "status_changed_at"], name="case_resolved_close"),
+            # Partial indexes from here on: a row outside the condition (a closed case, a case
+            # with no product or owner: most of them) adds no entry when it is written, and
+            # every write of a case row is a new version with an entry in each index (issue 13).
+            # R10: the cases that can still close, by when they went quiet or were resolved.
+            models.Index(
+                fields=["last_activity_at"],
+                condition=models.Q(status=CaseStatus.OPENED),
+                name="case_auto_close",
+            ),
+            models.Index(
+                fields=["status_changed_at"],
+                condition=models.Q(status=CaseStatus.RESOLVED),
+                name="case_resolved_close",
+            ),
+            # The foreign keys' own lookups (deleting a product, a member leaving).
+            models.Index(
+                fields=["product"], condition=models.Q(product__isnull=False), name="case_product"
+            ),
+            models.Index(
+                fields=["assigned_to"],
+                condition=models.Q(assigned_to__isnull=False),
+                name="case_assigned_to",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -175,6 +206,30 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == CaseStatus.CLOSED
+
+
+class CaseSearchText(models.Model):
+    """What inbox search matches on a case besides the text of its messages: the buyer alias,
+    order ID and subject, copied from the case when it opens (they never change). They sit in a
+    table of their own with the trigram index (cases/0011) so that the case row, written again
+    on every message, flag and state change, does not carry that index: each new version of a
+    row adds an entry to every index of its table, and the trigram index was half of what
+    closing cases cost (issue 13, bench/README.md). Written by `cases.services.case_open` and
+    the bulk loaders through `case_search_texts_write` / `case_search_texts_fill`."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="search_text"
+    )
+    # Searches are always within one seller; the trigram index finds the rows, this filters.
+    seller = models.ForeignKey(
+        "accounts.SellerAccount", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    buyer_alias = models.CharField(max_length=64)
+    order_number = models.CharField(max_length=19, blank=True)
+    subject = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"Search text of case {self.case_id}"
 
 
 class CaseTransition(models.Model):

@@ -29,6 +29,7 @@ from cases.models import (
     MESSAGES_VISIBLE_TO_BUYER,
     SUMMARY_STAMP_FIELD,
     Case,
+    CaseSearchText,
     CaseStatus,
     CaseTransition,
     Direction,
@@ -71,8 +72,38 @@ def case_open(
         buyer_alias=relationship.buyer_alias,
         order_number=order.number if order else "",
     )
+    case_search_texts_write([case])
     case_record_opened(case=case, actor=actor, cause=started_by, at=at)
     return case
+
+
+SEARCH_TEXT_FIELDS = ("buyer_alias", "order_number", "subject")
+
+
+def case_search_texts_write(cases: Iterable[Case]) -> None:
+    """What inbox search matches on these new cases (`CaseSearchText`), written once."""
+    CaseSearchText.objects.bulk_create(
+        CaseSearchText(
+            case_id=case.pk,
+            seller_id=case.seller_id,
+            **{name: getattr(case, name) for name in SEARCH_TEXT_FIELDS},
+        )
+        for case in cases
+    )
+
+
+def case_search_texts_fill(first_id: int, last_id: int) -> int:
+    """`case_search_texts_write` for every case with an id in [first_id, last_id], in one
+    statement (a bulk load of hundreds of thousands of cases). Returns how many were written."""
+    columns = ", ".join(SEARCH_TEXT_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CaseSearchText._meta.db_table} (case_id, seller_id, {columns}) "  # noqa: S608
+            f"SELECT id, seller_id, {columns} FROM {Case._meta.db_table} "
+            "WHERE id BETWEEN %s AND %s",
+            [first_id, last_id],
+        )
+        return int(cursor.rowcount)
 
 
 @transaction.atomic
@@ -188,6 +219,12 @@ def _apply_summary(case: Case) -> None:
 
 def case_summary_refresh(case: Case) -> None:
     """`case_summaries_refresh` for one case, also updating the `case` object in hand."""
+    if connection.vendor == "postgresql":
+        rows = _summaries_write("case_id = %(id)s", {"id": case.pk})
+        if rows:  # a case without messages keeps an empty summary: the ORM form writes it
+            for name, value in zip(WRITTEN, rows[0][1:], strict=True):
+                setattr(case, name, value)
+            return
     (fresh,) = _refresh(_summaries([case.pk]))
     for name in WRITTEN:
         setattr(case, name, getattr(fresh, name))
@@ -216,11 +253,23 @@ def case_summaries_refresh(case_ids: Iterable[int]) -> int:
     ids = list(case_ids)
     refreshed = 0
     for start in range(0, len(ids), SUMMARY_BATCH_SIZE):
-        refreshed += len(_refresh(_summaries(ids[start : start + SUMMARY_BATCH_SIZE])))
+        chunk = ids[start : start + SUMMARY_BATCH_SIZE]
+        if connection.vendor == "postgresql":
+            written = {row[0] for row in _summaries_write("case_id = ANY(%(ids)s)", {"ids": chunk})}
+            # Cases without messages (none in practice) get the ORM form's empty summary.
+            chunk = [pk for pk in chunk if pk not in written]
+            refreshed += len(written)
+        if chunk:
+            refreshed += len(_refresh(_summaries(chunk)))
     return refreshed
 
 
-_SUMMARY_ID_RANGE_SQL = """
+# What `str.split()` splits on (`_snippet`), for the SQL form of the snippet.
+_WHITESPACE_CLASS = (
+    r"[\s\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u001c-\u001f]+"
+)
+
+_SUMMARIES_SQL = """
 WITH agg AS (
     SELECT case_id,
         MIN(created_at) FILTER (WHERE direction = %(b2s)s AND response_state = %(needed)s)
@@ -230,19 +279,18 @@ WITH agg AS (
         bool_or(response_state = %(reported)s) AS reported,
         bool_or(direction = %(s2b)s) AS has_sent,
         COUNT(*) AS n
-    FROM {messages} WHERE case_id BETWEEN %(first)s AND %(last)s GROUP BY case_id
+    FROM {messages} WHERE {which} GROUP BY case_id
 ), latest AS (
     SELECT DISTINCT ON (case_id) case_id, created_at, direction, body_text, outcome, outcome_rule
-    FROM {messages} WHERE case_id BETWEEN %(first)s AND %(last)s
+    FROM {messages} WHERE {which}
     ORDER BY case_id, created_at DESC, id DESC
 ), buyer_latest AS (
     SELECT DISTINCT ON (case_id) case_id, created_at, body_text
     FROM {messages}
-    WHERE case_id BETWEEN %(first)s AND %(last)s
-      AND (direction = %(b2s)s OR outcome = %(delivered)s)
+    WHERE {which} AND (direction = %(b2s)s OR outcome = %(delivered)s)
     ORDER BY case_id, created_at DESC, id DESC
 )
-UPDATE cases_case c SET
+UPDATE {cases} c SET
     waiting_since = agg.waiting_since,
     needs_response = agg.waiting_since IS NOT NULL AND c.status <> %(closed)s,
     responded = agg.responded,
@@ -252,30 +300,35 @@ UPDATE cases_case c SET
     message_count = agg.n,
     latest_message_at = latest.created_at,
     latest_direction = latest.direction,
-    latest_snippet = left(btrim(regexp_replace(latest.body_text, '\\s+', ' ', 'g')), %(length)s),
+    latest_snippet = left(btrim(regexp_replace(latest.body_text, %(space)s, ' ', 'g')), %(length)s),
     latest_blocked_rule = CASE WHEN latest.outcome = %(delivered)s THEN ''
         ELSE COALESCE(NULLIF(latest.outcome_rule, ''), latest.outcome) END,
     buyer_latest_at = COALESCE(buyer_latest.created_at, c.buyer_latest_at),
     buyer_latest_snippet = COALESCE(
-        left(btrim(regexp_replace(buyer_latest.body_text, '\\s+', ' ', 'g')), %(length)s),
+        left(btrim(regexp_replace(buyer_latest.body_text, %(space)s, ' ', 'g')), %(length)s),
         c.buyer_latest_snippet),
-    summary_changed_at = now()
+    summary_changed_at = %(stamp)s
 FROM agg
 JOIN latest ON latest.case_id = agg.case_id
 LEFT JOIN buyer_latest ON buyer_latest.case_id = agg.case_id
 WHERE c.id = agg.case_id
+RETURNING c.id, {written}
 """
 
 
-def case_summaries_refresh_id_range(first_id: int, last_id: int) -> int:
-    """The inbox summary of every case with an id in [first_id, last_id], for a bulk load of
-    hundreds of thousands of cases (`seed_scale`): on PostgreSQL one UPDATE that computes what
-    `case_summaries_refresh` computes (tests/test_seed_scale.py compares the two), elsewhere
-    `case_summaries_refresh` itself. Returns how many cases were refreshed."""
-    if connection.vendor != "postgresql":
-        ids = Case.objects.filter(pk__range=(first_id, last_id)).values_list("pk", flat=True)
-        return case_summaries_refresh(list(ids))
-    params: dict[str, str | int] = {
+def _summaries_write(which: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """PostgreSQL: compute and write the inbox summary of the cases whose messages match
+    `which` (a condition on `case_id`) in one statement, what `_summaries` + `_apply_summary`
+    compute (tests/test_case_summaries.py, tests/test_seed_scale.py). Returns a row per case
+    that has messages: its id, then the WRITTEN columns."""
+    columns = [cast("Field[Any, Any]", Case._meta.get_field(name)).column for name in WRITTEN]
+    sql = _SUMMARIES_SQL.format(
+        messages=_message_table(),
+        cases=Case._meta.db_table,
+        which=which,
+        written=", ".join(f"c.{connection.ops.quote_name(c)}" for c in columns),
+    )
+    params = {
         "b2s": Direction.BUYER_TO_SELLER.value,
         "s2b": Direction.SELLER_TO_BUYER.value,
         "needed": ResponseState.NEEDED.value,
@@ -285,12 +338,23 @@ def case_summaries_refresh_id_range(first_id: int, last_id: int) -> int:
         "delivered": Outcome.DELIVERED.value,
         "closed": CaseStatus.CLOSED.value,
         "length": SNIPPET_LENGTH,
-        "first": first_id,
-        "last": last_id,
+        "space": _WHITESPACE_CLASS,
+        "stamp": timezone.now(),
+        **params,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_SUMMARY_ID_RANGE_SQL.format(messages=_message_table()), params)
-        return int(cursor.rowcount)
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def case_summaries_refresh_id_range(first_id: int, last_id: int) -> int:
+    """The inbox summary of every case with an id in [first_id, last_id], for a bulk load of
+    hundreds of thousands of cases (`seed_scale`). Returns how many cases were refreshed."""
+    if connection.vendor != "postgresql":
+        ids = Case.objects.filter(pk__range=(first_id, last_id)).values_list("pk", flat=True)
+        return case_summaries_refresh(list(ids))
+    which = "case_id BETWEEN %(first)s AND %(last)s"
+    return len(_summaries_write(which, {"first": first_id, "last": last_id}))
 
 
 def _message_table() -> str:
@@ -309,97 +373,126 @@ def case_change_state_by_seller(
 
 # ---- R10: auto-close of cases without activity, with a warning the day before
 
-AUTO_CLOSE_BATCH = 500
+AUTO_CLOSE_BATCH = 5000  # locked for about a second per batch; larger batches rescan less
 INACTIVE_CAUSE = "closed automatically after {days} days without activity"
 RESOLVED_CAUSE = "closed automatically after {days} days resolved"
 
 
-def _close_batch_write(batch: list[tuple[int, str]], *, at: datetime) -> list[int]:
-    """Close the locked cases of `batch` ((id, status) pairs) in one statement: the status and
-    the inbox summary, computed by the same read and rules as `case_summaries_refresh` (a closed
-    case no longer waits for a reply), written together so each case row gets one new version
-    (every index of the case row is maintained once, not once for the status and once more for
-    the summary). Returns the ids written."""
-    ids = [pk for pk, _ in batch]
-    summaries = list(_summaries(ids).order_by().only("id", "status", *WRITTEN))
-    for case in summaries:
-        case.status = CaseStatus.CLOSED
-        _apply_summary(case)
-    if connection.vendor != "postgresql":
-        Case.objects.filter(pk__in=ids).update(status=CaseStatus.CLOSED, status_changed_at=at)
-        Case.objects.bulk_update(summaries, WRITTEN, batch_size=UPDATE_BATCH_SIZE)
-        return ids
-    # UPDATE ... FROM unnest(one array per column): one statement for the whole batch.
-    fields = [cast("Field[Any, Any]", Case._meta.get_field(name)) for name in WRITTEN]
-    table = connection.ops.quote_name(Case._meta.db_table)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
-    pk_type = cast(Any, Case._meta.pk).rel_db_type(connection)
-    # Identifiers and types come from the model; every value is a parameter.
-    sql = (
-        f"UPDATE {table} SET status = %s, status_changed_at = %s, {assignments} "  # noqa: S608
-        f"FROM unnest(%s::{pk_type}[], {arrays}) AS v(id, {columns}) "
-        f"WHERE {table}.id = v.id RETURNING {table}.id"
-    )
-    params: list[Any] = [CaseStatus.CLOSED.value, at, [c.pk for c in summaries]]
-    params += [[getattr(c, f.attname) for c in summaries] for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+_CLOSE_BATCH_SQL = """
+WITH due AS (
+    SELECT id, status FROM {cases} WHERE status = %(from_status)s AND {since} <= %(before)s
+    ORDER BY {since} LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+), closed AS (
+    UPDATE {cases} AS c SET status = %(closed)s, status_changed_at = %(at)s,
+        needs_response = false, summary_changed_at = %(stamp)s
+    FROM due WHERE c.id = due.id AND c.status = %(from_status)s
+    RETURNING c.id
+)
+INSERT INTO {transitions}
+    (case_id, kind, from_status, to_status, actor_id, cause, assignee_id, created_at)
+SELECT id, %(kind)s, %(from_status)s, %(closed)s, NULL, %(cause)s, NULL, %(at)s FROM closed
+"""
 
 
-def _close_in_batches(cases: QuerySet[Case], *, cause: str, at: datetime) -> int:
-    """Close the cases that still match `cases`, a batch per transaction, set-based: the rows
-    are locked and filtered again (a reply that lands in the meantime keeps its case open),
-    closed with their inbox summaries in one UPDATE (`_close_batch_write`) and their
-    transitions logged in one INSERT. The same rows as `case_transition` for each case."""
+def _close_in_batches(
+    *, from_status: str, since: str, before: datetime, cause: str, at: datetime
+) -> int:
+    """Close the cases in `from_status` whose `since` column is at or before `before`, a batch
+    per transaction: each batch is locked (skipping rows a reply holds; the reply's case is
+    then no longer due), closed and logged, the same rows as `case_transition` for each case
+    (tests/test_r10_auto_close_batch.py). On PostgreSQL a batch is one statement.
+
+    Closing changes no message, so of the inbox summary only `needs_response` can change (a
+    closed case waits for no reply) and its stamp; the rest stays as the last message left it
+    rather than being computed again (issue 13: that read was half the cost of closing)."""
+    raise_if_refused(policy.refuse_transition(from_status=from_status, to_status=CaseStatus.CLOSED))
     closed = 0
     while True:
         with transaction.atomic():
-            batch = list(
-                cases.select_for_update(skip_locked=True).values_list("pk", "status")[
-                    :AUTO_CLOSE_BATCH
-                ]
-            )
-            if not batch:
-                return closed
-            for _, status in batch:
-                raise_if_refused(
-                    policy.refuse_transition(from_status=status, to_status=CaseStatus.CLOSED)
+            if connection.vendor == "postgresql":
+                written = _close_batch_sql(
+                    from_status=from_status, since=since, before=before, cause=cause, at=at
                 )
-            _close_batch_write(batch, at=at)
-            CaseTransition.objects.bulk_create(
-                CaseTransition(
-                    case_id=pk,
-                    from_status=status,
-                    to_status=CaseStatus.CLOSED,
-                    actor=None,
-                    cause=cause,
-                    created_at=at,
+            else:
+                written = _close_batch_orm(
+                    from_status=from_status, since=since, before=before, cause=cause, at=at
                 )
-                for pk, status in batch
-            )
-            closed += len(batch)
+        if not written:
+            return closed
+        closed += written
+
+
+def _close_batch_sql(
+    *, from_status: str, since: str, before: datetime, cause: str, at: datetime
+) -> int:
+    sql = _CLOSE_BATCH_SQL.format(
+        cases=Case._meta.db_table,
+        transitions=CaseTransition._meta.db_table,
+        since=connection.ops.quote_name(since),
+    )
+    params = {
+        "from_status": from_status,
+        "before": before,
+        "limit": AUTO_CLOSE_BATCH,
+        "closed": CaseStatus.CLOSED.value,
+        "at": at,
+        "stamp": timezone.now(),
+        "kind": CaseTransition.Kind.STATUS.value,
+        "cause": cause,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+def _close_batch_orm(
+    *, from_status: str, since: str, before: datetime, cause: str, at: datetime
+) -> int:
+    """`_close_batch_sql` for databases without data-modifying WITH (SQLite)."""
+    due = Case.objects.filter(status=from_status, **{f"{since}__lte": before}).order_by(since)
+    ids = list(
+        due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:AUTO_CLOSE_BATCH]
+    )
+    Case.objects.filter(pk__in=ids).update(
+        status=CaseStatus.CLOSED,
+        status_changed_at=at,
+        needs_response=False,
+        summary_changed_at=timezone.now(),
+    )
+    CaseTransition.objects.bulk_create(
+        CaseTransition(
+            case_id=pk,
+            from_status=from_status,
+            to_status=CaseStatus.CLOSED,
+            actor=None,
+            cause=cause,
+            created_at=at,
+        )
+        for pk in ids
+    )
+    return len(ids)
 
 
 def cases_auto_close(*, now: datetime | None = None) -> int:
     """R10: close Opened cases with no buyer or seller activity for CASE_AUTO_CLOSE_DAYS and
     Resolved cases CASE_RESOLVED_CLOSE_DAYS after they were resolved, set-based in batches
-    (`_close_in_batches`), each case logged and its inbox summary refreshed exactly as
-    `case_transition` does. Safe to run twice."""
+    (`_close_in_batches`), each case logged and left as `case_transition` leaves it. Safe to
+    run twice."""
     now = now or timezone.now()
     inactive_days, resolved_days = settings.CASE_AUTO_CLOSE_DAYS, settings.CASE_RESOLVED_CLOSE_DAYS
-    inactive = Case.objects.filter(
-        status=CaseStatus.OPENED, last_activity_at__lte=now - timedelta(days=inactive_days)
-    ).order_by("last_activity_at")
-    resolved = Case.objects.filter(
-        status=CaseStatus.RESOLVED, status_changed_at__lte=now - timedelta(days=resolved_days)
-    ).order_by("status_changed_at")
     return _close_in_batches(
-        inactive, cause=INACTIVE_CAUSE.format(days=inactive_days), at=now
-    ) + _close_in_batches(resolved, cause=RESOLVED_CAUSE.format(days=resolved_days), at=now)
+        from_status=CaseStatus.OPENED,
+        since="last_activity_at",
+        before=now - timedelta(days=inactive_days),
+        cause=INACTIVE_CAUSE.format(days=inactive_days),
+        at=now,
+    ) + _close_in_batches(
+        from_status=CaseStatus.RESOLVED,
+        since="status_changed_at",
+        before=now - timedelta(days=resolved_days),
+        cause=RESOLVED_CAUSE.format(days=resolved_days),
+        at=now,
+    )
 
 
 def cases_closing_warn(*, now: datetime | None = None) -> list[Case]:

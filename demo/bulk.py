@@ -19,7 +19,7 @@ from accounts.aliases import alias_generate
 from accounts.models import BuyerProfile, Relationship, SellerAccount, User
 from accounts.services import relationship_get_or_create
 from cases.models import Case, CaseStatus, CaseTransition, Direction, ResponseState
-from cases.services import case_summaries_refresh
+from cases.services import case_search_texts_write, case_summaries_refresh
 from demo.content import (
     BENCH_BUYER_EMAIL,
     BENCH_BUYERS_PER_CASES,
@@ -231,6 +231,7 @@ def _bulk_insert(rng: random.Random, specs: list[BulkCase], members: list[int]) 
     cases = Case.objects.bulk_create([s.case for s in specs], batch_size=BULK_BATCH)
     if cases[0].pk is None:
         raise RuntimeError("--cases needs a database that returns inserted ids.")
+    case_search_texts_write(cases)
     messages, transitions = [], []
     for spec in specs:
         for message in spec.messages:

@@ -35,8 +35,16 @@ from django.utils import timezone
 from tqdm import tqdm  # type: ignore[import-untyped]  # ships no types
 
 from accounts.models import BuyerProfile, Relationship, SellerAccount, SellerMembership, User
-from cases.models import Case, CaseStatus, CaseTransition, Direction, Outcome, ResponseState
-from cases.services import case_summaries_refresh_id_range
+from cases.models import (
+    Case,
+    CaseSearchText,
+    CaseStatus,
+    CaseTransition,
+    Direction,
+    Outcome,
+    ResponseState,
+)
+from cases.services import case_search_texts_fill, case_summaries_refresh_id_range
 from demo.content import BULK_BUYER_TEXTS, BULK_SELLER_TEXTS, BULK_SUBJECTS
 from demo.reference import categories_ensure
 from messaging.models import (
@@ -873,7 +881,9 @@ def scale_seed(
                         cursor.execute("SET LOCAL session_replication_role = replica")
                 except Exception:  # noqa: BLE001, S110  (not a superuser: the checks stay on)
                     pass
-                dropped = _secondary_indexes([t.name for t in builder.tables])
+                dropped = _secondary_indexes(
+                    [t.name for t in builder.tables] + [CaseSearchText._meta.db_table]
+                )
                 for name, _ in dropped:
                     cursor.execute(f'DROP INDEX "{name}"')
         say(f"dropped {len(dropped)} secondary indexes for the load")
@@ -881,6 +891,7 @@ def scale_seed(
         started = _time(seconds, "rows", started)
         say("computing the inbox summaries")
         case_summaries_refresh_id_range(builder.case.first_id, builder.case.next_id - 1)
+        case_search_texts_fill(builder.case.first_id, builder.case.next_id - 1)
         started = _time(seconds, "summaries", started)
         with connection.cursor() as cursor:
             for _name, definition in tqdm(dropped, desc="indexes", unit="index", disable=not log):

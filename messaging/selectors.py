@@ -24,6 +24,7 @@ from cases.models import (
     INBOX_SUMMARY_FIELDS,
     MESSAGES_VISIBLE_TO_BUYER,
     Case,
+    CaseSearchText,
     CaseStatus,
     CaseTransition,
     ResponseState,
@@ -98,7 +99,7 @@ def case_list_for_seller(
     Search looks at the buyer alias, the order ID (typed with or without its dashes), the subject
     and the text of the messages.
     The matching case ids are one UNION of the two sides, so on PostgreSQL each side is a
-    trigram index lookup (cases/0005, messaging/0005) rather than a test of every case row.
+    trigram index lookup (cases/0011, messaging/0005) rather than a test of every case row.
     """
     _, condition, ordering = INBOX_FILTERS.get(filter_key) or INBOX_FILTERS[DEFAULT_INBOX_FILTER]
     if filter_key == ASSIGNED_TO_ME:
@@ -126,7 +127,8 @@ def _cases_searched(cases: QuerySet[Case], *, seller: SellerAccount, query: str)
     subject or any message text contains `query`; the same cases whichever way it is found.
 
     A rare text (an alias, an order ID, an unusual word) is one UNION of two trigram index
-    lookups (cases/0005, messaging/0005), then the few matching cases are sorted. A common word
+    lookups (cases/0011 on the case's texts, messaging/0005 on the messages'), then the few
+    matching cases are sorted. A common word
     ("parcel": thousands of messages) would fetch every matching message that way; instead the
     inbox walks the seller's cases in its own order (newest first, an index scan) and looks into
     each case's messages (the index on case_id) until the page, and the capped count, are full:
@@ -148,8 +150,9 @@ def _cases_searched(cases: QuerySet[Case], *, seller: SellerAccount, query: str)
         return cases.alias(_message_match=Subquery(first_match)).filter(
             on_case | Q(_message_match__isnull=False)
         )
-    # No ORDER BY inside a compound subquery (SQLite refuses it; the models have orderings).
-    on_case_ids = Case.objects.filter(on_case, seller=seller).order_by().values("id")
+    # The case's own texts through their trigram-indexed copy (CaseSearchText). No ORDER BY
+    # inside a compound subquery (SQLite refuses it; the models have orderings).
+    on_case_ids = CaseSearchText.objects.filter(on_case, seller=seller).order_by().values("case_id")
     return cases.filter(id__in=on_case_ids.union(in_messages.values("case_id")))
 
 

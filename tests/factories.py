@@ -29,7 +29,7 @@ from accounts.models import (
 )
 from accounts.services import relationship_get_or_create
 from cases.models import Case, CaseStatus, CaseTransition
-from cases.services import case_record_opened, case_summaries_refresh
+from cases.services import case_record_opened, case_search_texts_write, case_summaries_refresh
 from messaging.attachments import CONTENT_TYPES
 from messaging.models import (
     Attachment,
@@ -270,14 +270,16 @@ class CaseFactory(DjangoModelFactory):
 
     @factory.post_generation
     def opened_by(obj, create, extracted, **kwargs):  # noqa: N805
-        """The first transition; its actor is the buyer, or a member of the seller when the
-        seller started the case (CaseFactory(opened_by=user) to choose)."""
+        """The first transition, whose actor is the buyer, or a member of the seller when the
+        seller started the case (CaseFactory(opened_by=user) to choose); and what inbox search
+        reads (CaseSearchText), as `case_open` writes them."""
         if not create:
             return
         actor = extracted or (
             obj.buyer if obj.started_by == Case.StartedBy.BUYER else seller_user(obj.seller)
         )
         case_record_opened(case=obj, actor=actor, cause=obj.started_by, at=obj.created_at)
+        case_search_texts_write([obj])
 
 
 class CaseTransitionFactory(DjangoModelFactory):

@@ -63,3 +63,51 @@ def test_refresh_in_batches_covers_every_case(seller, settings, monkeypatch):
     monkeypatch.setattr(case_services, "SUMMARY_BATCH_SIZE", 2)
     assert case_summaries_refresh(ids) == 5
     assert _summaries(ids) == expected
+
+
+def test_the_one_statement_form_equals_the_orm_form(seller):
+    """On PostgreSQL the summary is one UPDATE computed by the database (issue 13: a fifth of the
+    cost per message); the ORM form (`_summaries` + `_apply_summary`, used on other databases)
+    is the reference. Every column must come out the same, including snippets of text with
+    Unicode spaces, blocked and reported messages, and a closed case."""
+    from django.db import connection
+
+    from cases import services as case_services
+    from cases.models import CaseStatus
+    from messaging.models import Direction, Outcome, ResponseState
+    from tests.factories import CaseFactory, MessageFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement form is PostgreSQL's")
+    ids = _conversations(seller, 6)
+    spaced = CaseFactory(order__seller=seller)
+    MessageFactory(case=spaced, body_text="  Where\u00a0is\tmy\u2028parcel?\n\n  Thanks\u3000 ")
+    blocked = CaseFactory(order__seller=seller, started_by=Case.StartedBy.SELLER)
+    MessageFactory(
+        case=blocked,
+        direction=Direction.SELLER_TO_BUYER,
+        outcome=Outcome.BLOCKED,
+        outcome_rule="R2",
+        body_text="A proactive note",
+    )
+    reported = CaseFactory(order__seller=seller)
+    MessageFactory(case=reported, response_state=ResponseState.REPORTED, body_text="Spam " * 60)
+    closed = CaseFactory(order__seller=seller, status=CaseStatus.CLOSED)
+    MessageFactory(case=closed, body_text="Too late?")
+    ids += [spaced.pk, blocked.pk, reported.pk, closed.pk]
+
+    case_summaries_refresh(ids)
+    by_sql = _summaries(ids)
+    Case.objects.filter(pk__in=ids).update(message_count=0, latest_snippet="", needs_response=True)
+    case_services._refresh(case_services._summaries(ids))
+    assert _summaries(ids) == by_sql
+    assert by_sql[spaced.pk][INBOX_SUMMARY_FIELDS.index("latest_snippet")] == (
+        "Where is my parcel? Thanks"
+    )
+    assert by_sql[closed.pk][INBOX_SUMMARY_FIELDS.index("needs_response")] is False
+
+    # One case at a time (every message) takes the same statement, and updates the case in hand.
+    case = Case.objects.get(pk=spaced.pk)
+    case.latest_snippet = "stale"
+    case_services.case_summary_refresh(case)
+    assert case.latest_snippet == "Where is my parcel? Thanks"

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.db.models import Count, Max, Sum
 
 from accounts.models import BuyerProfile, Relationship, SellerAccount, SellerMembership, User
-from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseStatus, CaseTransition
+from cases import services as case_services
+from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseSearchText, CaseStatus, CaseTransition
 from cases.services import case_summaries_refresh
 from demo.scale import (
     LARGE_OWNER_EMAIL,
@@ -114,3 +115,22 @@ def test_summaries_equal_what_case_summaries_refresh_computes(seeded):
     assert any(row[0] for row in seeded_summaries.values())  # some need a response
     case_summaries_refresh(list(seeded_summaries))
     assert snapshot() == seeded_summaries
+    # The reference: the ORM form of the same summary (what other databases run).
+    ids = list(seeded_summaries)
+    for start in range(0, len(ids), 1000):
+        case_services._refresh(case_services._summaries(ids[start : start + 1000]))
+    assert snapshot() == seeded_summaries
+
+
+def test_every_case_has_its_search_text(seeded):
+    """Inbox search reads the case's alias, order ID and subject from CaseSearchText (issue 13):
+    the bulk load writes one per case, equal to the case's own."""
+    cases = Case.objects.values_list("pk", "seller_id", "buyer_alias", "order_number", "subject")
+    texts = CaseSearchText.objects.values_list(
+        "case_id", "seller_id", "buyer_alias", "order_number", "subject"
+    )
+    assert sorted(texts) == sorted(cases)
+    large = SellerAccount.objects.get(slug=LARGE_SLUG)
+    case = Case.objects.filter(seller=large).exclude(order_number="").first()
+    found = case_list_for_seller(seller=large, filter_key="all", query=case.order_number)
+    assert case in found

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Relationship
-from cases.models import Case
+from cases.models import Case, CaseSearchText
 from messaging import selectors, services
 from messaging.presentation import inbox_row_html
 from tests.messaging.helpers import buyer_opens_case, seller_replies
@@ -24,6 +24,7 @@ def _case_ids(response) -> list[int]:
 def _set_alias(case: Case, alias: str) -> None:
     Relationship.objects.filter(pk=case.relationship_id).update(buyer_alias=alias)
     Case.objects.filter(pk=case.pk).update(buyer_alias=alias)
+    CaseSearchText.objects.filter(case=case).update(buyer_alias=alias)
 
 
 class TestAliasSearch:
