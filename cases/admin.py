@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseTransition
+from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseSearchText, CaseTransition
 from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 
 
@@ -114,3 +114,14 @@ class CaseTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["case__subject", "case__order_number", "case__buyer_alias", "actor__email"]
     list_select_related = ["case", "actor", "assignee"]
     date_hierarchy = "created_at"
+
+
+@admin.register(CaseSearchText)
+class CaseSearchTextAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What inbox search matches on each case besides its messages (a copy of the case's alias,
+    order ID and subject, written when the case opens), for staff checking why a search finds
+    or misses a case."""
+
+    list_display = ["case", "seller", "buyer_alias", "order_number", "subject"]
+    search_fields = ["buyer_alias", "order_number", "subject"]
+    list_select_related = ["case", "seller"]

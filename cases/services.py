@@ -430,7 +430,7 @@ def _close_batch_sql(
         transitions=CaseTransition._meta.db_table,
         since=connection.ops.quote_name(since),
     )
-    params = {
+    params: dict[str, Any] = {
         "from_status": from_status,
         "before": before,
         "limit": AUTO_CLOSE_BATCH,
