@@ -32,6 +32,7 @@ from demo.content import (
 from demo.reference import STATUS_WEIGHTS
 from messaging.models import BuyerContactReason, Channel, Message, MessageReport, ReportReason
 from orders.models import Order, OrderItem, OrderStatus, OrderStatusChange
+from orders.selectors import order_volume_forget
 from orders.services import order_number_generate
 
 BULK_BATCH = 2000
@@ -117,6 +118,8 @@ def bulk_orders_top_up(
                 )
             missing -= batch
             progress.update(batch)
+    # Orders dated in the past change R8's cached order volume of today (orders/selectors.py).
+    order_volume_forget(seller_id=seller.pk, today=timezone.now().date())
 
 
 # ---- cases

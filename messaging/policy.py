@@ -275,6 +275,10 @@ def refuse_missing_order_id(*, has_order_id: bool) -> Refusal | None:
 
 
 # ---- R8 daily limit
+#
+# The average daily order volume is over the 30 whole UTC days before today (days D−30 … D−1,
+# D today's UTC date): orders placed today do not count yet. The limit is then the same all day,
+# as the count of messages is per UTC day (orders.selectors.order_volume_last_30_days).
 
 
 DAILY_LIMIT_BASE = 600
@@ -282,12 +286,13 @@ DAILY_LIMIT_PER_AVERAGE_ORDER = 5
 DAILY_LIMIT_WINDOW_DAYS = 30
 DAILY_LIMIT_REACHED_MSG = (
     "You have sent {limit} messages today (UTC), your daily limit: 5 × your average daily orders "
-    "over the last 30 days + 600. You can send more after midnight UTC."
+    "over the last 30 days before today + 600. You can send more after midnight UTC."
 )
 
 
 def daily_message_limit(*, orders_last_30_days: int) -> int:
-    """R8: 5 × (average daily order volume over the last 30 days) + 600, rounded down."""
+    """R8: 5 × (average daily order volume over the 30 whole UTC days before today) + 600,
+    rounded down; `orders_last_30_days` is the seller's orders placed in those days."""
     return (
         DAILY_LIMIT_PER_AVERAGE_ORDER * orders_last_30_days
     ) // DAILY_LIMIT_WINDOW_DAYS + DAILY_LIMIT_BASE

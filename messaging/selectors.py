@@ -47,7 +47,11 @@ from messaging.models import (
 )
 from orders.models import Order, OrderStatus
 from orders.numbers import ORDER_NUMBER_DIGITS, order_number_fragments
-from orders.selectors import order_category_flags, order_number_search
+from orders.selectors import (
+    order_category_flags,
+    order_number_search,
+    order_volume_last_30_days,
+)
 
 # Inbox filters: (label, condition on the case row, ordering). The default view is an index scan
 # on (seller, needs_response, waiting_since).
@@ -606,34 +610,36 @@ def seller_daily_allowance(
     *, seller: SellerAccount, now: datetime | None = None
 ) -> tuple[int, int]:
     """R8: (messages delivered today, UTC, and the daily limit), for the send funnel and for
-    the "N of M messages left today" line."""
+    the "N of M messages left today" line.
+
+    The limit comes from the orders of the 30 whole UTC days before today, so it stays the same
+    all day; that count is cached for the day (orders.selectors.order_volume_last_30_days) and
+    only the messages delivered today are counted on each call."""
     now = now or timezone.now()
+    midnight = _utc_midnight(now)
+    orders = order_volume_last_30_days(seller_id=seller.pk, today=midnight.date())
     with connection.cursor() as cursor:
         cursor.execute(
-            _ALLOWANCE_SQL.format(order=Order._meta.db_table, message=Message._meta.db_table),
+            _SENT_TODAY_SQL.format(message=Message._meta.db_table),
             {
                 "seller": seller.pk,
-                "since": now - timedelta(days=policy.DAILY_LIMIT_WINDOW_DAYS),
-                "midnight": _utc_midnight(now),
+                "midnight": midnight,
                 "now": now,
                 "s2b": Direction.SELLER_TO_BUYER.value,
                 "delivered": Outcome.DELIVERED.value,
             },
         )
-        orders, sent = cursor.fetchone()
+        (sent,) = cursor.fetchone()
     return sent, policy.daily_message_limit(orders_last_30_days=orders)
 
 
-# R8's two counts in one round trip, in plain SQL: the case page and every send ask for them, and
-# compiling the equivalent querysets cost more than running them. The messages delivered today
-# are counted index-only on message_sent_delivered (partial: delivered seller messages).
-_ALLOWANCE_SQL = """
-    SELECT
-      (SELECT COUNT(*) FROM {order}
-        WHERE seller_id = %(seller)s AND placed_at >= %(since)s AND placed_at <= %(now)s),
-      (SELECT COUNT(*) FROM {message}
-        WHERE seller_id = %(seller)s AND direction = %(s2b)s AND outcome = %(delivered)s
-          AND created_at >= %(midnight)s AND created_at <= %(now)s)
+# R8's messages delivered today, in plain SQL: the case page and every send ask for it, and
+# compiling the equivalent queryset cost more than running it. Counted index-only on
+# message_sent_delivered (partial: delivered seller messages).
+_SENT_TODAY_SQL = """
+    SELECT COUNT(*) FROM {message}
+    WHERE seller_id = %(seller)s AND direction = %(s2b)s AND outcome = %(delivered)s
+      AND created_at >= %(midnight)s AND created_at <= %(now)s
 """
 
 

@@ -1,7 +1,9 @@
 import operator
 from collections.abc import Collection
+from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 
@@ -165,3 +167,44 @@ def order_category_flags(order: Order) -> frozenset[str]:
         category = item.product.category
         flags.update(flag for flag in CATEGORY_FLAGS if getattr(category, flag))
     return frozenset(flags)
+
+
+# ---- R8: the order volume behind a seller's daily message limit
+
+ORDER_VOLUME_WINDOW_DAYS = 30
+# Longer than the UTC day the number is for, so it lasts the whole day wherever it was first read;
+# the key has the date in it, so the next day asks for a new one.
+ORDER_VOLUME_CACHE_TIMEOUT = 26 * 60 * 60
+
+
+def order_volume_cache_key(*, seller_id: int, today: date) -> str:
+    return f"r8:orders30:{seller_id}:{today.isoformat()}"
+
+
+def order_volume_window(today: date) -> tuple[datetime, datetime]:
+    """The 30 whole UTC days before `today`: [today − 30 days 00:00 UTC, today 00:00 UTC)."""
+    end = datetime.combine(today, time.min, tzinfo=UTC)
+    return end - timedelta(days=ORDER_VOLUME_WINDOW_DAYS), end
+
+
+def order_volume_last_30_days(*, seller_id: int, today: date) -> int:
+    """R8: the seller's orders placed in the 30 whole UTC days before `today` (a UTC date).
+
+    Orders placed today are outside the window, so the number holds for the whole day and is
+    cached under the seller and the date (a big seller's count reads tens of thousands of index
+    entries; the case page and every send ask for it). Only an order placed today with an
+    earlier placed_at (an import) changes it: order_create forgets the cached number then."""
+    key = order_volume_cache_key(seller_id=seller_id, today=today)
+    volume = cache.get(key)
+    if volume is None:
+        start, end = order_volume_window(today)
+        volume = Order.objects.filter(
+            seller_id=seller_id, placed_at__gte=start, placed_at__lt=end
+        ).count()
+        cache.set(key, volume, ORDER_VOLUME_CACHE_TIMEOUT)
+    return int(volume)
+
+
+def order_volume_forget(*, seller_id: int, today: date) -> None:
+    """Drop the cached R8 order volume of the seller for `today` (a UTC date)."""
+    cache.delete(order_volume_cache_key(seller_id=seller_id, today=today))

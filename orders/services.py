@@ -1,6 +1,6 @@
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import SellerAccount, User
 from accounts.services import relationship_get_or_create
 from orders.models import Order, OrderItem, OrderStatus, OrderStatusChange, Product
+from orders.selectors import order_volume_forget, order_volume_window
 
 ORDER_NUMBER_ATTEMPTS = 5
 STATUS_TIMESTAMP_FIELD = {
@@ -76,7 +77,20 @@ def order_create(
         for line in lines
     )
     OrderStatusChange.objects.create(order=order, status=OrderStatus.PENDING, changed_at=placed_at)
+    transaction.on_commit(
+        lambda: _order_volume_refresh(seller_id=seller.pk, placed_at=order.placed_at)
+    )
     return order
+
+
+def _order_volume_refresh(*, seller_id: int, placed_at: datetime) -> None:
+    """R8: an order placed before today (an import) changes the seller's cached order volume
+    of today; forget it. An order placed today (every live order) is outside today's window and
+    leaves it be. Run after the commit, so "today" is the day the order became visible."""
+    today = timezone.now().astimezone(UTC).date()
+    start, end = order_volume_window(today)
+    if start <= placed_at < end:
+        order_volume_forget(seller_id=seller_id, today=today)
 
 
 @transaction.atomic

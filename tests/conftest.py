@@ -23,6 +23,15 @@ def _migration_data(request, _django_db_marker):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (LocMem, per process): nothing a test cached, e.g.
+    a seller's R8 order volume for the day, shows in the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -212,21 +212,28 @@ def test_the_page_shows_a_new_reply_and_its_attachment_at_once(seller, seller_ow
     assert signed_in_client(seller_user(other_seller)).get(url).status_code == 404
 
 
-# ---- R8: both counts in one query
+# ---- R8: the day's order volume from the cache, the messages sent today in one query
 
 
-def test_daily_allowance_is_one_query_and_counts_what_it_should(seller, seller_owner):
+def test_daily_allowance_is_one_query_once_cached_and_counts_what_it_should(seller, seller_owner):
+    from django.core.cache import cache
+
     now = timezone.now()
     for days_ago in (1, 10, 29, 31):
         OrderFactory(seller=seller, placed_at=now - timedelta(days=days_ago))
-    case = buyer_opens_case(seller=seller).case  # one more order, placed now
+    case = buyer_opens_case(seller=seller).case  # one more order, placed today
     seller_replies(case, seller_owner)
-    with CaptureQueriesContext(connection) as captured:
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        selectors.seller_daily_allowance(seller=seller)
+    with CaptureQueriesContext(connection) as warm:
         sent, limit = selectors.seller_daily_allowance(seller=seller)
-    assert len(captured) == 1
+    assert (len(cold), len(warm)) == (2, 1)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     orders = selectors.Order.objects.filter(
-        seller=seller, placed_at__gte=timezone.now() - timedelta(days=30)
+        seller=seller, placed_at__gte=midnight - timedelta(days=30), placed_at__lt=midnight
     ).count()
+    assert orders == 3  # 1, 10 and 29 days ago; not 31 days ago, nor today
     assert (sent, limit) == (1, 5 * orders // 30 + 600)
     page = signed_in_client(seller_owner).get(reverse("messaging:case_detail", args=[case.pk]))
     assert f"<strong>{limit - 1}</strong> of {limit} messages left today" in page.text

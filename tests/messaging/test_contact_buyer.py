@@ -186,10 +186,7 @@ class TestDailyLimit:
         self, seller, seller_owner
     ):
         self._fill(seller, seller_owner, 600)
-        # The one order of _fill is more than 30 days old: the average is 0.
-        from orders.models import Order
-
-        Order.objects.update(placed_at=timezone.now() - timedelta(days=31))
+        # The one order of _fill is placed today: it counts from tomorrow, the average is 0.
         assert selectors.seller_daily_allowance(seller=seller) == (600, 600)
         before = Message.objects.count()
         with pytest.raises(MessageRefused) as refused:
@@ -198,8 +195,10 @@ class TestDailyLimit:
         assert Message.objects.count() == before
 
     def test_r8_limit_grows_with_order_volume(self, seller, seller_owner):
-        OrderFactory.create_batch(59, seller=seller)
-        self._fill(seller, seller_owner, 609)  # 60 orders in 30 days: 5 × 2 + 600 = 610
+        # 60 orders in the 30 days before today: 5 × 2 + 600 = 610 (the order of _fill is
+        # placed today and counts from tomorrow).
+        OrderFactory.create_batch(60, seller=seller, placed_at=timezone.now() - timedelta(days=1))
+        self._fill(seller, seller_owner, 609)
         assert selectors.seller_daily_allowance(seller=seller) == (609, 610)
         services.message_send(sender=seller_owner, order=_order(seller), draft=_draft())
         with pytest.raises(MessageRefused):
