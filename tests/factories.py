@@ -28,7 +28,7 @@ from accounts.models import (
     User,
 )
 from accounts.services import relationship_get_or_create
-from cases.models import Case, CaseStatus, CaseTransition
+from cases.models import Case, CaseSearchText, CaseStatus, CaseTransition
 from cases.services import case_record_opened, case_search_texts_write, case_summaries_refresh
 from messaging.attachments import CONTENT_TYPES
 from messaging.models import (
@@ -280,6 +280,18 @@ class CaseFactory(DjangoModelFactory):
         )
         case_record_opened(case=obj, actor=actor, cause=obj.started_by, at=obj.created_at)
         case_search_texts_write([obj])
+
+
+class CaseSearchTextFactory(factory.Factory):
+    """What inbox search reads of a case (CaseSearchText), as a new case writes it: a case from
+    CaseFactory (keyword arguments go to it) and its search text."""
+
+    class Meta:
+        model = CaseSearchText
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> CaseSearchText:
+        return CaseFactory(**kwargs).search_text
 
 
 class CaseTransitionFactory(DjangoModelFactory):

@@ -53,6 +53,7 @@ FACTORIES = {
         factories.PlatformTemplateTranslationFactory,
         # cases
         factories.CaseFactory,
+        factories.CaseSearchTextFactory,
         factories.CaseTransitionFactory,
         # django.contrib.auth and django-celery-beat
         factories.GroupFactory,

@@ -46,10 +46,10 @@ def _orm_thread(session: Session) -> ThreadPoolExecutor:
 
 
 def _fresh_connection() -> None:
-    """A broken connection (the database went away) is dropped, so the next try reconnects."""
+    """A broken connection (the database went away) is dropped, so the next try reconnects:
+    with CONN_HEALTH_CHECKS (config/settings) this makes Django test the connection once, at
+    its next query (a second test of our own doubled the round trips of every mail)."""
     close_old_connections()
-    if connection.connection is not None and not connection.is_usable():
-        connection.close()
 
 
 def _drop_connection() -> None:
