@@ -366,9 +366,28 @@ def blocked_notices_for_seller(
     return notices[:limit], undismissed.count() - limit
 
 
-def blocked_notice_count_for_seller(*, seller: SellerAccount) -> int:
-    """R4: how many "not delivered" notices the seller has not dismissed (the inbox's line)."""
-    return BlockedMessageNotice.objects.filter(seller=seller, dismissed_at__isnull=True).count()
+_INBOX_NOTICES_SQL = """
+    SELECT
+      (SELECT COUNT(*) FROM {notice} WHERE seller_id = %(seller)s AND dismissed_at IS NULL),
+      EXISTS (SELECT 1 FROM {warning}
+              WHERE seller_id = %(seller)s AND party = %(party)s AND dismissed_at IS NULL)
+"""
+
+
+def inbox_notices_for_seller(*, seller: SellerAccount) -> tuple[int, list[StaffWarning]]:
+    """What the inbox shows above the list: the number of undismissed "not delivered" notices
+    (R4) and the undismissed staff warnings (R16). One small query on every inbox page; the
+    warnings themselves, a query of three joins, only when there are some (issue 13: asking
+    for an empty list of them cost a tenth of the page)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INBOX_NOTICES_SQL.format(
+                notice=BlockedMessageNotice._meta.db_table, warning=StaffWarning._meta.db_table
+            ),
+            {"seller": seller.pk, "party": StaffWarning.Party.SELLER.value},
+        )
+        notices, has_warnings = cursor.fetchone()
+    return int(notices), staff_warnings_for_seller(seller=seller) if has_warnings else []
 
 
 def blocked_notice_list_for_seller(*, seller: SellerAccount) -> QuerySet[BlockedMessageNotice]:

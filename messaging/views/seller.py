@@ -72,11 +72,10 @@ def inbox(request: SellerRequest) -> HttpResponse:
     # R4: one line above the case list counts the undelivered messages (their list is a page
     # of its own); an htmx swap of the list does not show it.
     full_page = template == "messaging/inbox.html"
-    notice_count = (
-        selectors.blocked_notice_count_for_seller(seller=request.seller) if full_page else 0
-    )
     # R16: warnings from staff stay above the list until dismissed (full page only, too).
-    staff_warnings = selectors.staff_warnings_for_seller(seller=request.seller) if full_page else []
+    notice_count, staff_warnings = (
+        selectors.inbox_notices_for_seller(seller=request.seller) if full_page else (0, [])
+    )
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(

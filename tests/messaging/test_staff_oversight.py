@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 from PIL import Image
@@ -702,3 +702,29 @@ def test_staff_warnings_selector_shows_the_latest_few(staff, story):
     shown = selectors.staff_warnings_for_seller(seller=story.seller)
     assert len(shown) == selectors.STAFF_WARNINGS_SHOWN
     assert shown == sorted(shown, key=lambda w: (w.created_at, w.pk), reverse=True)
+
+
+def test_r16_the_inbox_asks_for_warnings_only_when_there_are_some(
+    staff, story, django_assert_num_queries
+):
+    """The inbox line counts R4 notices and checks for R16 warnings in one query; the warnings
+    themselves are read only when there are some (issue 13), and another seller's never count."""
+    count, warnings = selectors.inbox_notices_for_seller(seller=story.seller)
+    assert (count, warnings) == (1, [])  # case B's blocked message (R4), no warning yet
+    with django_assert_num_queries(1):
+        selectors.inbox_notices_for_seller(seller=story.seller)
+    warning = StaffWarningFactory(
+        report=services.message_report(
+            message=seller_replies(story.case, story.member, body="Hm"),
+            reporter=story.buyer,
+            reason="spam",
+        ),
+        party="seller",
+    )
+    with django_assert_num_queries(2):
+        count, warnings = selectors.inbox_notices_for_seller(seller=story.seller)
+    assert warnings == [warning]
+    # Dismissed, it is no longer shown, nor asked for.
+    StaffWarning.objects.filter(pk=warning.pk).update(dismissed_at=timezone.now())
+    with django_assert_num_queries(1):
+        assert selectors.inbox_notices_for_seller(seller=story.seller) == (1, [])
