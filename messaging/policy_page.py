@@ -87,8 +87,8 @@ SECTIONS: tuple[PolicySection, ...] = (
     _section(
         "R8", "daily-limit", "Daily message limit",
         "A seller may send up to 600 messages a day, plus 5 for each order they receive on an "
-        "average day (counted over the 30 days before today). Days run from midnight to midnight UTC. "
-        "The next message after the limit is refused; you can send again the next day.",
+        "average day (counted over the 30 days before today). Days run from midnight to midnight "
+        "UTC. The next message after the limit is refused; you can send again the next day.",
     ),
     _section(
         "R9", "case-states", "Case states and closed cases",

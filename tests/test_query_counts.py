@@ -243,8 +243,9 @@ def test_case_page_queries_do_not_grow_from_10_to_50_messages(
     for messages in (10, 50):
         _conversation(case, seller_owner, messages)
         # seller: savepoint + release, session, user, membership with seller, the case, R8
-        # allowance (messages sent today; the order volume from the cache), messages with their senders, attachments and
-        # reports (one query), the team's members and the assignment (issue 14); buyer: its own
+        # allowance (messages sent today; the order volume from the cache), messages with their
+        # senders, attachments and reports (one query), the team's members and the assignment
+        # (issue 14); buyer: its own
         with django_assert_max_num_queries(10 if party == "seller" else 14) as captured:
             response = client.get(url)
         assert response.status_code == 200
