@@ -1,7 +1,9 @@
 """Reads of the accounts domain."""
 
+from typing import cast
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import OneToOneRel, QuerySet
 
 from accounts.models import (
     BuyerProfile,
@@ -15,13 +17,18 @@ from core.refusals import NOT_A_PARTY_MSG, NotAnOwner, NotAParty
 
 
 def membership_for_user(*, user: User | AnonymousUser) -> SellerMembership | None:
-    """The user's seller membership with its seller, fetched once per request (one query)."""
+    """The user's seller membership with its seller, fetched once per request: read with the
+    user when signed in through `accounts.backends.UserWithSellerBackend`, else one query."""
     if not user.is_authenticated:
         return None
     if not hasattr(user, "_cached_membership"):
-        user._cached_membership = (
-            SellerMembership.objects.select_related("seller").filter(user_id=user.pk).first()
-        )
+        relation = cast(OneToOneRel, User._meta.get_field("seller_membership"))
+        if relation.is_cached(user):  # read with the user (accounts.backends): no query
+            user._cached_membership = cast(SellerMembership | None, relation.get_cached_value(user))
+        else:
+            user._cached_membership = (
+                SellerMembership.objects.select_related("seller").filter(user_id=user.pk).first()
+            )
     return user._cached_membership
 
 

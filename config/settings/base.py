@@ -164,6 +164,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # attempts: delete the row). The axes backend must come first.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend that reads a member's seller with the user (one query fewer per page).
+    "accounts.backends.UserWithSellerBackend",
+    # Sessions signed in before it keep working until they sign in again.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
