@@ -1,7 +1,10 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.selectors import seller_for_user
 from messaging.policy_page import policy_path, policy_section
@@ -15,6 +18,25 @@ from messaging.selectors import (
 from orders.models import Order
 
 register = template.Library()
+
+
+@register.filter
+def seller_cards(messages: Sequence[Any], csrf_token: Any) -> SafeString:
+    """The seller's message cards of the case page in one string: each card as
+    messaging.case_presentation printed it, with the request's CSRF field where `{% csrf_token %}`
+    would put it in its form (what the template's loop did, without ~4 nodes per message)."""
+    token = str(csrf_token) if csrf_token else ""
+    field = (
+        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+        if token and token != "NOTPROVIDED"  # noqa: S105  (Django's marker, not a secret)
+        else ""
+    )
+    return mark_safe(  # noqa: S308  (each part is escaped where it was made)
+        "".join(
+            f"{m.card_html}{field}{m.card_form_tail}" if m.card_form_tail else m.card_html
+            for m in messages
+        )
+    )
 
 
 @register.filter

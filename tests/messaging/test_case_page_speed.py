@@ -237,3 +237,22 @@ def test_daily_allowance_is_one_query_once_cached_and_counts_what_it_should(sell
     assert (sent, limit) == (1, 5 * orders // 30 + 600)
     page = signed_in_client(seller_owner).get(reverse("messaging:case_detail", args=[case.pk]))
     assert f"<strong>{limit - 1}</strong> of {limit} messages left today" in page.text
+
+
+def test_card_forms_carry_the_requests_csrf_field_and_it_is_accepted(seller, seller_owner):
+    """The cards are joined by the seller_cards filter, which puts the CSRF field into each
+    card's form: a client that enforces CSRF can press "No Response Needed" with it."""
+    from django.test import Client
+
+    case = buyer_opens_case(seller=seller).case
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(seller_owner)
+    page = client.get(reverse("messaging:case_detail", args=[case.pk])).text
+    message = case.messages.get()
+    action = reverse("messaging:message_no_response_needed", args=[message.pk])
+    form = re.search(rf'<form method="post" action="{action}".*?</form>', page, re.S).group(0)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    assert client.post(action).status_code == 403  # without the field
+    assert client.post(action, {"csrfmiddlewaretoken": token}).status_code in (200, 302)
+    message.refresh_from_db()
+    assert message.response_state == "no_response_needed"
