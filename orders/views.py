@@ -1,6 +1,7 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape  # django.utils.html.escape without its lazy-string wrapper
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
@@ -8,6 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -38,6 +41,49 @@ class OrderRow:
     items: list[tuple[int, str]]  # (quantity, product title)
     status_label: str
     badge_class: str  # as components/order_status_badge.html colours the status
+
+    @property
+    def head_html(self) -> SafeString:
+        """The row's HTML up to where the Contact Buyer link may go (the template decides it:
+        a messaging rule, R5/R6), every value escaped; `tail_html` is the rest. Two strings
+        instead of a template's twenty nodes per row (issue 13); tests/orders keep the markup
+        what the row template wrote."""
+        order = self.order
+        return mark_safe(  # noqa: S308  (every value escaped)
+            f'<tr class="order-row{" table-warning" if order.is_pending else ""}">\n'
+            f'              <td class="small text-nowrap cell-date">{escape(self.placed_date)}'
+            f'<br><span class="text-secondary">{escape(self.placed_time)} UTC</span></td>\n'
+            '              <td class="cell-id">\n'
+            f'                <a class="order-id" href="{escape(self.url)}">'
+            f"{escape(order.number)}</a>\n                "
+        )
+
+    @property
+    def tail_html(self) -> SafeString:
+        order = self.order
+        items = "".join(
+            f"<div>{quantity} × {escape(title)}</div>" for quantity, title in self.items
+        )
+        pending = (
+            '<div class="small text-danger-emphasis fw-semibold mt-1 do-not-ship">'
+            "Payment not cleared — do not ship</div>"
+            if order.is_pending
+            else ""
+        )
+        return mark_safe(  # noqa: S308  (every value escaped)
+            "\n              </td>\n"
+            f'              <td class="small cell-buyer">{escape(order.ship_name)}<br>'
+            f'<span class="alias text-secondary">{escape(order.relationship.buyer_alias)}</span>'
+            "</td>\n"
+            f'              <td class="small cell-items">\n                {items}\n'
+            "              </td>\n"
+            '              <td class="text-end text-nowrap cell-total">'
+            f"{escape(str(localize(order.total)))} {escape(order.currency)}</td>\n"
+            '              <td class="cell-status">\n'
+            f'                <span class="badge rounded-pill {self.badge_class}">'
+            f"{escape(self.status_label)}</span>\n                {pending}\n"
+            "              </td>\n            </tr>"
+        )
 
 
 # components/order_status_badge.html's colours (the other pages include it; a test keeps the two

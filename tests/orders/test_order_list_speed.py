@@ -6,6 +6,7 @@ against what it replaced."""
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -289,8 +290,6 @@ def test_report_of_no_orders_is_the_header(seller):
 def test_the_filter_fields_are_what_the_form_would_render(params, seller_client):
     """Manage Orders writes its search box and Status select out in the template
     (components/search_input.html, select_input.html; issue 13), as the form renders them."""
-    import re
-
     from orders.forms import OrderFilterForm
 
     def tidy(html: str) -> str:
@@ -308,3 +307,56 @@ def test_the_filter_fields_are_what_the_form_would_render(params, seller_client)
     search = re.search(r'<input type="search" name="q"[^>]*>', page).group(0)
     assert tidy(select) == tidy(expected_select)
     assert search == str(form["q"].as_widget())
+
+
+# The row as templates/orders/order_list.html wrote it before OrderRow printed it (issue 13).
+ROW_TEMPLATE = """{% load messaging_tags %}{% for row in rows %}{% with order=row.order %}
+            <tr class="order-row{% if order.is_pending %} table-warning{% endif %}">
+              <td class="small text-nowrap cell-date">{{ row.placed_date }}<br><span class="text-secondary">{{ row.placed_time }} UTC</span></td>
+              <td class="cell-id">
+                <a class="order-id" href="{{ row.url }}">{{ order.number }}</a>
+                {% if order|contact_buyer_open %}<div class="small"><a class="link-secondary" href="{{ row.contact_url }}">Contact Buyer</a></div>{% endif %}
+              </td>
+              <td class="small cell-buyer">{{ order.ship_name }}<br><span class="alias text-secondary">{{ order.relationship.buyer_alias }}</span></td>
+              <td class="small cell-items">
+                {% for quantity, title in row.items %}<div>{{ quantity }} × {{ title }}</div>{% endfor %}
+              </td>
+              <td class="text-end text-nowrap cell-total">{{ order.total }} {{ order.currency }}</td>
+              <td class="cell-status">
+                <span class="badge rounded-pill {{ row.badge_class }}">{{ row.status_label }}</span>
+                {% if order.is_pending %}<div class="small text-danger-emphasis fw-semibold mt-1 do-not-ship">Payment not cleared — do not ship</div>{% endif %}
+              </td>
+            </tr>
+          {% endwith %}{% endfor %}"""  # noqa: E501
+
+
+def test_rows_print_what_the_row_template_wrote(seller, seller_client):
+    """OrderRow.head_html / tail_html and the page's loop give the markup of the template they
+    replace, for every kind of row: pending (yellow, "do not ship"), with and without the
+    Contact Buyer link, no items, text to escape in names and titles."""
+    placed = timezone.now() - timedelta(days=2)
+    product = ProductFactory(seller=seller, title='Tea <mug> & "cup"', price=Decimal("1234.50"))
+    OrderFactory(seller=seller, status=OrderStatus.PENDING, placed_at=placed, items=[product])
+    shipped = OrderFactory(
+        seller=seller, status=OrderStatus.SHIPPED, placed_at=placed - timedelta(hours=1)
+    )
+    Order.objects.filter(pk=shipped.pk).update(ship_name="O'Brien <b>&</b>")
+    OrderFactory(seller=seller, status=OrderStatus.DELIVERED, placed_at=placed - timedelta(hours=2))
+    old = OrderFactory(
+        seller=seller, status=OrderStatus.DELIVERED, placed_at=placed - timedelta(days=200)
+    )
+    Order.objects.filter(pk=old.pk).update(delivered_at=placed - timedelta(days=190))
+    OrderItem.objects.filter(order=old).delete()
+
+    def tidy(html: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+    rows = order_rows(order_list_for_seller(seller=seller).order_by("-placed_at", "-id"))
+    expected = engines["django"].from_string(ROW_TEMPLATE).render({"rows": rows})
+    page = seller_client.get(ORDERS_URL).text
+    body = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
+    body = re.sub(r"\{#.*?#\}", "", body)
+    assert tidy(body) == tidy(expected)
+    assert "table-warning" in body
+    assert "Contact Buyer" in body
+    assert "O&#x27;Brien &lt;b&gt;&amp;&lt;/b&gt;" in body
