@@ -175,9 +175,9 @@ class TestManageTemplates:
             add(n)
         eight = _queries(seller_client, TEMPLATES)
         assert len(eight) == len(one), _more(one, eight)
-        # The session, user and membership; the tags with their counts; the count and page of
-        # templates and their tags; the analytics: one query each.
-        assert len([sql for sql in one if sql.startswith("SELECT")]) == 8
+        # The session, the user with its membership (accounts.backends); the tags with their
+        # counts; the count and page of templates and their tags; the analytics: one query each.
+        assert len([sql for sql in one if sql.startswith("SELECT")]) == 7
 
 
 class TestTemplateForm:
@@ -450,9 +450,9 @@ class TestInsertTemplate:
             SellerTemplateFactory(seller=seller, name=f"T{n}", tag_names=[f"A{n}", f"B{n}"])
         eight = _queries(seller_client, url, headers=HTMX)
         assert len(eight) == len(one), _more(one, eight)
-        # The session, user and membership; the case; the order's products for
-        # {product_name}; the tags; the templates and their tags.
-        assert len([sql for sql in one if sql.startswith("SELECT")]) == 8
+        # The session, the user with its membership (accounts.backends); the case; the order's
+        # products for {product_name}; the tags; the templates and their tags.
+        assert len([sql for sql in one if sql.startswith("SELECT")]) == 7
 
     def test_r23_a_reply_with_a_template_counts_its_use(self, seller, seller_client):
         template = SellerTemplateFactory(seller=seller)
