@@ -210,6 +210,12 @@ def test_the_late_sender_who_sends_before_the_page_knows_is_held_back(
     expect(page.locator("#message-list")).to_contain_text("Hello from Bob")
 
 
+def _scripts_ready(page) -> None:
+    """After a navigation, keys go to the new page only once its deferred scripts (the
+    shortcuts) have run: the URL changes first."""
+    page.wait_for_load_state("domcontentloaded")
+
+
 def test_every_shortcut_works_and_none_fires_inside_a_field(page, shop, alice):
     first = buyer_opens_case(seller=shop, subject="First case").case
     second = buyer_opens_case(seller=shop, subject="Second case").case
@@ -238,14 +244,18 @@ def test_every_shortcut_works_and_none_fires_inside_a_field(page, shop, alice):
     expect(rows.nth(1)).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/messages/{second.pk}/$"))
+    _scripts_ready(page)
 
     # On a case page, j / k go to the next / previous case of the inbox list.
     page.keyboard.press("j")
     expect(page).to_have_url(re.compile(rf"/messages/{third.pk}/$"))
+    _scripts_ready(page)
     page.keyboard.press("k")
     expect(page).to_have_url(re.compile(rf"/messages/{second.pk}/$"))
+    _scripts_ready(page)
     page.keyboard.press("k")
     expect(page).to_have_url(re.compile(rf"/messages/{first.pk}/$"))
+    _scripts_ready(page)
 
     # r goes to the reply box; letters typed there are text, not shortcuts.
     page.keyboard.press("r")
@@ -254,6 +264,7 @@ def test_every_shortcut_works_and_none_fires_inside_a_field(page, shop, alice):
     page.keyboard.type("nuj/k? right")
     expect(reply).to_have_value("nuj/k? right")
     expect(page).to_have_url(re.compile(rf"/messages/{first.pk}/$"))
+    _scripts_ready(page)
     expect(page.locator("#shortcuts-help")).to_be_hidden()
     assert first.messages.get().response_state == ResponseState.NEEDED
     reply.fill("")
@@ -270,6 +281,7 @@ def test_every_shortcut_works_and_none_fires_inside_a_field(page, shop, alice):
     page.locator("h1").click()
     page.keyboard.press("u")
     expect(page).to_have_url(re.compile(r"/messages/$"))
+    _scripts_ready(page)
     page.keyboard.press("/")
     search = page.get_by_label("Search by buyer alias, order ID or text")
     expect(search).to_be_focused()
@@ -287,6 +299,7 @@ def test_every_shortcut_works_and_none_fires_inside_a_field(page, shop, alice):
     page.goto(f"/messages/{second.pk}/")
     page.keyboard.press("/")
     expect(page).to_have_url(re.compile(r"/messages/#search$"))
+    _scripts_ready(page)
     expect(page.get_by_label("Search by buyer alias, order ID or text")).to_be_focused()
     # Modifier keys are the browser's.
     page.keyboard.press("Control+j")
