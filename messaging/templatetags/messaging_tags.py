@@ -2,8 +2,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.selectors import seller_for_user
@@ -20,17 +20,12 @@ from orders.models import Order
 register = template.Library()
 
 
-@register.filter
-def seller_cards(messages: Sequence[Any], csrf_token: Any) -> SafeString:
+@register.simple_tag(takes_context=True)
+def seller_cards(context: template.Context, messages: Sequence[Any]) -> SafeString:
     """The seller's message cards of the case page in one string: each card as
-    messaging.case_presentation printed it, with the request's CSRF field where `{% csrf_token %}`
-    would put it in its form (what the template's loop did, without ~4 nodes per message)."""
-    token = str(csrf_token) if csrf_token else ""
-    field = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        if token and token != "NOTPROVIDED"  # noqa: S105  (Django's marker, not a secret)
-        else ""
-    )
+    messaging.case_presentation printed it, with what `{% csrf_token %}` renders (its own node,
+    rendered once) in its form: what the template's loop did, without ~4 nodes per message."""
+    field = CsrfTokenNode().render(context)
     return mark_safe(  # noqa: S308  (each part is escaped where it was made)
         "".join(
             f"{m.card_html}{field}{m.card_form_tail}" if m.card_form_tail else m.card_html
