@@ -38,19 +38,22 @@ class CappedPage(Generic[_M]):
         return self.number + 1
 
 
-def capped_page(
-    queryset: QuerySet[_M], page_number: str | None, *, per_page: int, count_cap: int = 1000
-) -> CappedPage[_M]:
+def page_number_for(page_number: str | None, *, count: int, per_page: int, count_cap: int) -> int:
+    """The page asked for (1 when it is no number), at most MAX_PAGE_NUMBER, and at most the
+    last page when `count` (counted up to `count_cap` + 1) is exact."""
     try:
         number = min(max(int(page_number or 1), 1), MAX_PAGE_NUMBER)
     except ValueError:
         number = 1
-    count = queryset[: count_cap + 1].count()
-    last_page = max((min(count, count_cap) - 1) // per_page + 1, 1)
     if count <= count_cap:
-        number = min(number, last_page)
-    offset = (number - 1) * per_page
-    rows = list(queryset[offset : offset + per_page + 1])
+        number = min(number, max((count - 1) // per_page + 1, 1))
+    return number
+
+
+def capped_page_of(
+    rows: list[_M], *, number: int, count: int, per_page: int, count_cap: int
+) -> CappedPage[_M]:
+    """Page `number` from its rows, read one past the page (so `has_next` needs no count)."""
     return CappedPage(
         object_list=rows[:per_page],
         number=number,
@@ -58,3 +61,13 @@ def capped_page(
         count=min(count, count_cap),
         count_capped=count > count_cap,
     )
+
+
+def capped_page(
+    queryset: QuerySet[_M], page_number: str | None, *, per_page: int, count_cap: int = 1000
+) -> CappedPage[_M]:
+    count = queryset[: count_cap + 1].count()
+    number = page_number_for(page_number, count=count, per_page=per_page, count_cap=count_cap)
+    offset = (number - 1) * per_page
+    rows = list(queryset[offset : offset + per_page + 1])
+    return capped_page_of(rows, number=number, count=count, per_page=per_page, count_cap=count_cap)

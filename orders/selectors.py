@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 
 from accounts.models import Relationship, SellerAccount, User
-from core.pagination import MAX_PAGE_NUMBER, CappedPage, capped_page
+from core.pagination import CappedPage, capped_page, capped_page_of, page_number_for
 from orders.models import Order, OrderItem
 from orders.numbers import order_number_digits, order_number_fragments
 
@@ -49,12 +49,7 @@ def order_page_for_seller(
         return capped_page(orders, page_number, per_page=per_page, count_cap=ORDER_COUNT_CAP)
     ids = list(orders.values_list("id", flat=True)[: ORDER_COUNT_CAP + 1])
     count = len(ids)
-    try:
-        number = min(max(int(page_number or 1), 1), MAX_PAGE_NUMBER)
-    except ValueError:
-        number = 1
-    if count <= ORDER_COUNT_CAP:
-        number = min(number, max((count - 1) // per_page + 1, 1))
+    number = page_number_for(page_number, count=count, per_page=per_page, count_cap=ORDER_COUNT_CAP)
     offset = (number - 1) * per_page
     if count <= ORDER_COUNT_CAP or offset + per_page + 1 <= count:
         window = ids[offset : offset + per_page + 1]
@@ -62,12 +57,8 @@ def order_page_for_seller(
         rows = list(by_id) if window else []
     else:
         rows = list(orders[offset : offset + per_page + 1])
-    return CappedPage(
-        object_list=rows[:per_page],
-        number=number,
-        has_next=len(rows) > per_page,
-        count=min(count, ORDER_COUNT_CAP),
-        count_capped=count > ORDER_COUNT_CAP,
+    return capped_page_of(
+        rows, number=number, count=count, per_page=per_page, count_cap=ORDER_COUNT_CAP
     )
 
 
