@@ -127,13 +127,15 @@ def bulk_orders_top_up(
 
 @dataclass(frozen=True)
 class CaseSource:
-    """Who a bulk case is between, and its order (none for an Ask-a-question case)."""
+    """Who a bulk case is between, its order (none for an Ask-a-question case) or product (the
+    scale data set's questions about a product; demo/scale.py)."""
 
     order_id: int | None
     order_number: str
     buyer_id: int
     relationship_id: int
     buyer_alias: str
+    product_id: int | None = None
 
 
 @dataclass

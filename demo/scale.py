@@ -45,6 +45,7 @@ from cases.models import (
     ResponseState,
 )
 from cases.services import case_search_texts_fill, case_summaries_refresh_id_range
+from demo.bulk import CaseSource
 from demo.content import BULK_BUYER_TEXTS, BULK_SELLER_TEXTS, BULK_SUBJECTS
 from demo.reference import categories_ensure
 from messaging.models import (
@@ -129,18 +130,6 @@ class SellerShare:
     messages: int
     members: list[int] = field(default_factory=list)
     products: list[tuple[int, Decimal]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CaseSource:
-    """Who a case is between, its order (none for an Ask-a-question case) or product."""
-
-    order_id: int | None
-    order_number: str
-    buyer_id: int
-    relationship_id: int
-    buyer_alias: str
-    product_id: int | None
 
 
 @dataclass
@@ -706,7 +695,7 @@ class ScaleBuilder:
         return status, ending
 
     def _case(
-        self, share: SellerShare, status: str, ending: str, count: int, source: "CaseSource"
+        self, share: SellerShare, status: str, ending: str, count: int, source: CaseSource
     ) -> None:
         """One case, its messages (alternating, ending as `ending` says), its transition log
         and, for its last message, a report or a blocked-message notice; consistent with each
