@@ -138,6 +138,19 @@ class CaseSource:
     product_id: int | None = None
 
 
+def answered_case_kind(rng: random.Random) -> tuple[CaseStatus, ResponseState]:
+    """The state of a generated case that was answered, and how its buyer's last message was
+    settled (the weights of the bulk and scale data sets)."""
+    status = rng.choices(
+        [CaseStatus.CLOSED, CaseStatus.OPENED, CaseStatus.RESOLVED], weights=[60, 25, 15]
+    )[0]
+    ending = rng.choices(
+        [ResponseState.RESPONDED, ResponseState.NO_RESPONSE_NEEDED, ResponseState.REPORTED],
+        weights=[85, 12, 3],
+    )[0]
+    return status, ending
+
+
 @dataclass
 class BulkCase:
     """One case row, its messages (oldest first) and its transition log, before insertion."""
@@ -277,13 +290,7 @@ def _bulk_case(
         status, ending = CaseStatus.OPENED, ResponseState.NEEDED
         last_at = now - timedelta(hours=rng.uniform(0.05, 72))
     else:
-        status = rng.choices(
-            [CaseStatus.CLOSED, CaseStatus.OPENED, CaseStatus.RESOLVED], weights=[60, 25, 15]
-        )[0]
-        ending = rng.choices(
-            [ResponseState.RESPONDED, ResponseState.NO_RESPONSE_NEEDED, ResponseState.REPORTED],
-            weights=[85, 12, 3],
-        )[0]
+        status, ending = answered_case_kind(rng)
         hours_ago = {
             CaseStatus.OPENED: (3, 14 * 24),
             CaseStatus.RESOLVED: (1, 3 * 24),

@@ -45,7 +45,7 @@ from cases.models import (
     ResponseState,
 )
 from cases.services import case_search_texts_fill, case_summaries_refresh_id_range
-from demo.bulk import CaseSource
+from demo.bulk import CaseSource, answered_case_kind
 from demo.content import BULK_BUYER_TEXTS, BULK_SELLER_TEXTS, BULK_SUBJECTS
 from demo.reference import categories_ensure
 from messaging.models import (
@@ -685,14 +685,7 @@ class ScaleBuilder:
             return CaseStatus.OPENED, ResponseState.NEEDED
         if roll < 0.31:
             return CaseStatus.CLOSED, ResponseState.NEEDED  # closed unanswered (R10)
-        status = rng.choices(
-            [CaseStatus.CLOSED, CaseStatus.OPENED, CaseStatus.RESOLVED], weights=[60, 25, 15]
-        )[0]
-        ending = rng.choices(
-            [ResponseState.RESPONDED, ResponseState.NO_RESPONSE_NEEDED, ResponseState.REPORTED],
-            weights=[85, 12, 3],
-        )[0]
-        return status, ending
+        return answered_case_kind(rng)
 
     def _case(
         self, share: SellerShare, status: str, ending: str, count: int, source: CaseSource
