@@ -98,6 +98,32 @@ def _last_processed(url: str, since: int) -> float:
     return float(row[0] or 0)
 
 
+def _cpu_seconds(processes: "load.Processes") -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each started process with its children, by
+    this script (the SMTP clients) and by every PostgreSQL process on the machine."""
+    import psutil
+
+    def tree(process: psutil.Process) -> float:
+        total = 0.0
+        for p in [process, *process.children(recursive=True)]:
+            try:
+                times = p.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
+    used = {name: tree(psutil.Process(p.pid)) for name, p in processes.running.items()}
+    me = psutil.Process().cpu_times()
+    used["clients"] = me.user + me.system
+    postgres = 0.0
+    for p in psutil.process_iter(["name", "cpu_times"]):
+        if p.info["name"] and p.info["name"].startswith("postgres") and p.info["cpu_times"]:
+            postgres += p.info["cpu_times"].user + p.info["cpu_times"].system
+    used["postgresql"] = postgres
+    return used
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/h13p_inbound")
@@ -188,6 +214,7 @@ def main() -> None:
             threading.Thread(target=_send, args=(relay_port, chunk, accepted, errors))
             for chunk in chunks
         ]
+        cpu_before = _cpu_seconds(processes)
         started_wall, started = time.time(), time.perf_counter()
         for thread in threads:
             thread.start()
@@ -214,6 +241,16 @@ def main() -> None:
             f"worker: {stored:,} stored as messages, {end_to_end:.1f} s from the first mail sent "
             f"to the last processed = {stored / end_to_end:.0f} mails/s end to end "
             f"(statuses {statuses}; load {load.load_average()})",
+            flush=True,
+        )
+        cpu_after = _cpu_seconds(processes)
+        print(
+            "CPU per mail: "
+            + ", ".join(
+                f"{name} {(cpu_after[name] - cpu_before[name]) / max(at_relay, 1) * 1000:.1f} ms"
+                for name in cpu_after
+            )
+            + f" ({os.cpu_count()} cores: at most {os.cpu_count() or 1} s of CPU per second)",
             flush=True,
         )
     finally:

@@ -267,6 +267,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Celery's Django fixup closes every database connection before and after every task unless this
+# is set, and then only every this many tasks; config/celery.py instead drops a connection that
+# is broken or older than CONN_MAX_AGE around each task, as Django does around each request. A
+# new PostgreSQL connection per task was most of the cost of an inbound mail (bench/inbound.py).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # ---- MESSAGING

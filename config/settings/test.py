@@ -43,5 +43,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
 # The live server answers each browser request in a thread of its own; persistent connections
-# would outlive those threads and keep PostgreSQL from dropping the test database at the end.
-DATABASES["default"]["CONN_MAX_AGE"] = 0
+# would outlive those threads and keep PostgreSQL from dropping the test database at the end. A
+# worker process an integration test starts (and stops before the end) may keep them, as in
+# production (CONN_MAX_AGE=60 in its environment).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)

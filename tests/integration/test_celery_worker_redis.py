@@ -27,8 +27,9 @@ from tests.integration.conftest import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _test_database_url() -> str:
-    """The database this test runs on, for the worker process."""
+def _test_database_url(application_name: str = "") -> str:
+    """The database this test runs on, for the worker process (its connections named
+    `application_name` in pg_stat_activity, when given)."""
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{settings['NAME']}"
@@ -37,7 +38,8 @@ def _test_database_url() -> str:
     auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     host = settings.get("HOST") or "127.0.0.1"
     port = f":{settings['PORT']}" if settings.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{settings['NAME']}"
+    query = f"?application_name={application_name}" if application_name else ""
+    return f"postgres://{auth}{host}{port}/{settings['NAME']}{query}"
 
 
 @pytest.fixture
@@ -77,9 +79,7 @@ def celery_on_redis(redis_url):
             client.close()
 
 
-def test_worker_on_redis_turns_an_inbound_mail_into_a_message(celery_on_redis, redis_url, tmp_path):
-    relationship = RelationshipFactory()
-    buyer = relationship.buyer
+def _worker_start(prefix: str, redis_url: str, log_path, application_name: str = ""):
     worker = start_process(
         [
             str(VENV_BIN / "celery"),
@@ -91,42 +91,57 @@ def test_worker_on_redis_turns_an_inbound_mail_into_a_message(celery_on_redis, r
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
-            f"--hostname=test-{celery_on_redis.strip(':')}@%h",
+            f"--hostname=test-{prefix.strip(':')}@%h",
         ],
         env=subprocess_env(
             CELERY_EAGER="false",
             CELERY_BROKER_URL=redis_url,
-            CELERY_BROKER_KEYPREFIX=celery_on_redis,
-            DATABASE_URL=_test_database_url(),
+            CELERY_BROKER_KEYPREFIX=prefix,
+            DATABASE_URL=_test_database_url(application_name),
+            CONN_MAX_AGE="60",  # as in production
         ),
-        log_path=tmp_path / "worker.log",
+        log_path=log_path,
     )
+    wait_until(
+        lambda: worker.poll() is not None or "ready." in process_output(worker),
+        timeout=60,
+        what="the Celery worker to start",
+    )
+    assert worker.poll() is None, f"the worker stopped:\n{process_output(worker)}"
+    return worker
+
+
+def _mail_buyer_to_seller(relationship, text: str) -> InboundMail:
+    buyer = relationship.buyer
+    mail = EmailMessage()
+    mail["From"] = f"Buyer <{buyer.email}>"
+    mail["To"] = relationship.seller_alias
+    mail["Subject"] = "Is the blue one in stock?"
+    mail["Message-ID"] = f"<{secrets.token_hex(8)}@buyer.example.com>"
+    mail.set_content(text)
+    (stored,) = inbound_mail_receive(
+        raw=mail.as_bytes(),
+        recipients=[relationship.seller_alias],
+        envelope_from=buyer.email,
+        source=InboundMail.Source.SMTP,
+    )
+    return stored
+
+
+def _processed(stored: InboundMail) -> bool:
+    stored.refresh_from_db()
+    return stored.status != InboundMail.Status.RECEIVED
+
+
+def test_worker_on_redis_turns_an_inbound_mail_into_a_message(celery_on_redis, redis_url, tmp_path):
+    relationship = RelationshipFactory()
+    buyer = relationship.buyer
+    worker = _worker_start(celery_on_redis, redis_url, tmp_path / "worker.log")
     try:
+        stored = _mail_buyer_to_seller(relationship, "Hello, is the blue one in stock? Thanks.")
         wait_until(
-            lambda: worker.poll() is not None or "ready." in process_output(worker),
-            timeout=60,
-            what="the Celery worker to start",
+            lambda: _processed(stored), timeout=60, what="the worker to process the inbound mail"
         )
-        assert worker.poll() is None, f"the worker stopped:\n{process_output(worker)}"
-
-        mail = EmailMessage()
-        mail["From"] = f"Buyer <{buyer.email}>"
-        mail["To"] = relationship.seller_alias
-        mail["Subject"] = "Is the blue one in stock?"
-        mail["Message-ID"] = f"<{secrets.token_hex(8)}@buyer.example.com>"
-        mail.set_content("Hello, is the blue one in stock? Thanks.")
-        (stored,) = inbound_mail_receive(
-            raw=mail.as_bytes(),
-            recipients=[relationship.seller_alias],
-            envelope_from=buyer.email,
-            source=InboundMail.Source.SMTP,
-        )
-
-        def processed():
-            stored.refresh_from_db()
-            return stored.status != InboundMail.Status.RECEIVED
-
-        wait_until(processed, timeout=60, what="the worker to process the inbound mail")
         assert stored.status == InboundMail.Status.ACCEPTED, (stored.rule, stored.reason)
         message = Message.objects.get(pk=stored.message_id)
         assert message.sender_id == buyer.pk
@@ -137,3 +152,39 @@ def test_worker_on_redis_turns_an_inbound_mail_into_a_message(celery_on_redis, r
         log = stop_process(worker)
     # The worker, not this process, ran the task.
     assert re.search(r"Task messaging\.tasks\.inbound_mail_process_task\[.+\] succeeded", log), log
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads pg_stat_activity")
+def test_worker_keeps_its_database_connection_from_task_to_task(
+    celery_on_redis, redis_url, tmp_path
+):
+    """Celery's Django fixup closes the connection around every task unless CELERY_DB_REUSE_MAX
+    is set; config/celery.py keeps it for CONN_MAX_AGE, as Django does between requests. A new
+    PostgreSQL connection per task was most of an inbound mail's cost."""
+    name = f"sc-test-worker-{secrets.token_hex(4)}"
+
+    def worker_backends() -> list[tuple[int, object]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, backend_start FROM pg_stat_activity WHERE application_name = %s",
+                [name],
+            )
+            return list(cursor.fetchall())
+
+    relationship = RelationshipFactory()
+    worker = _worker_start(celery_on_redis, redis_url, tmp_path / "worker.log", name)
+    try:
+        first = _mail_buyer_to_seller(relationship, "First question.")
+        wait_until(lambda: _processed(first), timeout=60, what="the worker to process a mail")
+        after_first = worker_backends()
+        assert len(after_first) == 1, after_first
+        more = [_mail_buyer_to_seller(relationship, f"Question {n}.") for n in range(8)]
+        wait_until(
+            lambda: all(_processed(mail) for mail in more),
+            timeout=60,
+            what="the worker to process eight more mails",
+        )
+        assert {mail.status for mail in [first, *more]} == {InboundMail.Status.ACCEPTED}
+        assert worker_backends() == after_first
+    finally:
+        stop_process(worker)
