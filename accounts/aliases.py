@@ -18,3 +18,10 @@ def alias_generate(*, domain: str, total_length: int) -> str:
         raise ValueError(f"Alias domain {domain!r} leaves no room for a local part.")
     local = "".join(secrets.choice(ALIAS_ALPHABET) for _ in range(length))
     return f"{local}@{domain}"
+
+
+def alias_may_contain(text: str, *, domain: str) -> bool:
+    """Whether an alias in `domain` can contain `text` (case-insensitively): an alias is made
+    of ALIAS_ALPHABET, '@' and the domain, so text with any other character (an order ID typed
+    with its dashes, words with a space) is in no alias."""
+    return set(text.lower()) <= set(ALIAS_ALPHABET) | set("@" + domain.lower())

@@ -49,13 +49,16 @@ def _alive(entries: dict[int, tuple[str, str, float]], now: float) -> dict:
     return {uid: entry for uid, entry in entries.items() if entry[2] > now}
 
 
-def presence_touch(*, case_id: int, user_id: int, name: str, mode: str) -> None:
-    """The member has the case open (`viewing`) or is typing a reply (`replying`)."""
+def presence_touch(*, case_id: int, user_id: int, name: str, mode: str) -> list[Presence]:
+    """The member has the case open (`viewing`) or is typing a reply (`replying`). Returns who
+    else is on it (`presence_others`), from the same read of the cache."""
     now = time.time()
     seconds = _seconds()
     entries = _alive(cache.get(_key(case_id)) or {}, now)
+    others = _others(entries, user_id)
     entries[user_id] = (name, mode if mode in MODES else VIEWING, now + seconds)
     cache.set(_key(case_id), entries, timeout=seconds)
+    return others
 
 
 def presence_leave(*, case_id: int, user_id: int) -> None:
@@ -66,7 +69,10 @@ def presence_leave(*, case_id: int, user_id: int) -> None:
 
 def presence_others(*, case_id: int, user_id: int) -> list[Presence]:
     """Who else of the team is on the case now, those replying first, then by name."""
-    entries = _alive(cache.get(_key(case_id)) or {}, time.time())
+    return _others(_alive(cache.get(_key(case_id)) or {}, time.time()), user_id)
+
+
+def _others(entries: dict[int, tuple[str, str, float]], user_id: int) -> list[Presence]:
     others = [
         Presence(user_id=uid, name=name, mode=mode)
         for uid, (name, mode, _) in entries.items()

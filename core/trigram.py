@@ -32,3 +32,22 @@ def trigram_index_create(
 def trigram_index_drop(schema_editor: BaseDatabaseSchemaEditor, *, name: str) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def covering_trigrams(text: str, *, most: int = 4) -> list[str]:
+    """A few trigrams of `text` that between them cover all of it, for an index lookup that
+    reads fewer posting lists than one of the whole text (which reads all len - 2 of them).
+
+    Every third position from the start, and the last three characters, then at most `most`
+    of those, spread over the text (the first and last always kept). Text with no more than
+    `most` trigrams comes back whole: the lookup of the text itself reads no more, and fewer
+    trigrams of a short text would select too many rows. A row holding all of them may still
+    not hold `text`: the caller checks `text` itself as well.
+    """
+    if len(text) - 2 <= most:
+        return [text]
+    starts = sorted({*range(0, len(text) - 2, 3), len(text) - 3})
+    if len(starts) > most:
+        step = (len(starts) - 1) / (most - 1)
+        starts = sorted({starts[round(i * step)] for i in range(most)})
+    return [text[start : start + 3] for start in starts]

@@ -44,7 +44,7 @@ def test_production_cache_is_redis_from_cache_url_and_sessions_live_in_it():
     result = _settings(**PRODUCTION, CACHE_URL="redis://127.0.0.1:6379/1")
     assert result.returncode == 0, result.stderr
     read = json.loads(result.stdout.strip().splitlines()[-1])
-    assert read["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert read["cache"]["BACKEND"] == "core.cache.RedisCache"
     assert read["cache"]["LOCATION"] == "redis://127.0.0.1:6379/1"
     assert read["session"] == "django.contrib.sessions.backends.cached_db"
 

@@ -137,8 +137,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # process's memory (LocMem), enough for `make run`.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    # django-environ picks django-redis when it happens to be installed; we use Django's own.
-    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    # Django's own backend (django-environ would pick django-redis if it happened to be
+    # installed), keeping its Redis clients instead of building one per operation (core/cache.py).
+    CACHES["default"]["BACKEND"] = "core.cache.RedisCache"
 # A signed-in request reads its session from the cache instead of the database (no query).
 # cached_db rather than cache: sessions are still written to the database, so flushing or
 # losing the cache (a Redis restart) signs nobody out; a miss reads the row once and caches it.

@@ -86,13 +86,12 @@ def case_live(request: SellerRequest, case_id: int) -> HttpResponse:
     )
     user = request.user
     typing = request.GET.get("typing") == "1"
-    presence.presence_touch(
+    others = presence.presence_touch(
         case_id=case.pk,
         user_id=user.pk,
         name=user.get_full_name(),
         mode=presence.REPLYING if typing else presence.VIEWING,
     )
-    others = presence.presence_others(case_id=case.pk, user_id=user.pk)
     signature = presence.presence_signature(others)
     since = _int(request.GET.get("since"))
     after = _int(request.GET.get("after")) or 0

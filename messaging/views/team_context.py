@@ -89,10 +89,9 @@ def case_team_context(
     as "viewing" for the other members (the cache, no database write)."""
     members = list(case_selectors.seller_members(seller_id=case.seller_id))
     user = request.user
-    presence.presence_touch(
+    others = presence.presence_touch(
         case_id=case.pk, user_id=user.pk, name=user.get_full_name(), mode=presence.VIEWING
     )
-    others = presence.presence_others(case_id=case.pk, user_id=user.pk)
     last_id = messages[-1].pk if messages else 0
     since = case_selectors.change_token(case.summary_changed_at)
     return {

@@ -424,6 +424,21 @@ def test_presence_expires_by_itself_and_never_touches_the_database(
         assert presence.presence_others(case_id=case.pk, user_id=alice.pk) == []
 
 
+def test_presence_touch_answers_who_else_is_on_the_case_from_the_same_read(seller, alice, bob):
+    """The case page and its poll read the cache once for both: the touch returns the others
+    (not the member touching), as presence_others would."""
+    case = buyer_opens_case(seller=seller).case
+    assert (
+        presence.presence_touch(case_id=case.pk, user_id=bob.pk, name="Bob", mode="replying") == []
+    )
+    others = presence.presence_touch(
+        case_id=case.pk, user_id=alice.pk, name="Alice", mode=presence.VIEWING
+    )
+    assert [(p.name, p.mode) for p in others] == [("Bob", "replying")]
+    assert others == presence.presence_others(case_id=case.pk, user_id=alice.pk)
+    assert [p.name for p in presence.presence_others(case_id=case.pk, user_id=bob.pk)] == ["Alice"]
+
+
 def test_presence_is_kept_per_case(seller, alice, bob):
     one = buyer_opens_case(seller=seller).case
     two = buyer_opens_case(seller=seller).case

@@ -10,10 +10,12 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts.aliases import alias_may_contain
 from accounts.models import Relationship
+from core.trigram import covering_trigrams
 from orders.models import Order
 from orders.numbers import ORDER_NUMBER_DIGITS, order_number_digits, order_number_fragments
-from orders.selectors import order_list_for_seller
+from orders.selectors import _order_digits_contain, _order_ids_matching, order_list_for_seller
 from orders.services import order_number_generate
 from tests.factories import OrderFactory
 
@@ -89,9 +91,11 @@ def test_postgresql_can_answer_both_sides_of_the_search_from_trigram_indexes(sel
     OrderFactory.create_batch(3, seller=seller)
     by_digits = Order.objects.filter(number_digits__icontains="4464489").values("id")
     by_alias = Relationship.objects.filter(buyer_alias__icontains="k2m9x").values("id")
+    by_probes = Order.objects.filter(_order_digits_contain("2304074632")).values("id")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         assert "order_number_digits_trgm" in by_digits.explain()
+        assert "order_number_digits_trgm" in by_probes.explain()
         assert "relationship_buyer_alias_trgm" in by_alias.explain()
 
 
@@ -102,3 +106,60 @@ def test_manage_orders_counts_at_most_the_cap(seller, seller_client, monkeypatch
     OrderFactory.create_batch(3, seller=seller)
     page = seller_client.get(reverse("orders:order_list"))
     assert '<span class="small text-secondary" id="order-count">2+ orders</span>' in page.text
+
+
+# ---- a long run of digits asks the index for a few trigrams, then checks the run itself
+
+
+@given(text=st.text(alphabet="0123456789abc", max_size=20), most=st.integers(2, 6))
+def test_covering_trigrams_cover_the_text_with_at_most_most(text, most):
+    probes = covering_trigrams(text, most=most)
+    if len(text) - 2 <= most:
+        assert probes == [text]
+        return
+    assert 2 <= len(probes) <= most
+    assert all(len(probe) == 3 and probe in text for probe in probes)
+    assert probes[0] == text[:3]
+    assert probes[-1] == text[-3:]
+
+
+def test_a_long_digit_run_finds_only_the_orders_holding_the_whole_run(seller):
+    """The decoy holds each of the four trigrams asked of the index for 2304074632 (230, 407,
+    463, 632), but not the run: the run, checked itself, keeps it out."""
+    target = OrderFactory(seller=seller, number="230-4074632-5555555")
+    decoy = OrderFactory(seller=seller, number="230-1407999-4631632")
+    assert covering_trigrams("2304074632") == ["230", "407", "463", "632"]
+    for query in ("2304074632", "230-4074632", "2304074-632", "30407463255"):
+        assert list(order_list_for_seller(seller=seller, query=query)) == [target]
+    assert set(order_list_for_seller(seller=seller, query="632")) == {target, decoy}
+    assert set(order_list_for_seller(seller=seller, query="463")) == {target, decoy}
+
+
+@pytest.mark.parametrize(
+    ("text", "may"),
+    [
+        ("k2m9x", True),
+        ("K2M9X@M.ALPHA", True),
+        ("2304074632", True),
+        ("discounters.com", True),
+        ("2304074-632", False),
+        ("1446 448", False),
+        ("a_b", False),
+    ],
+)
+def test_alias_may_contain(text, may):
+    assert alias_may_contain(text, domain="m.alphadiscounters.com") is may
+
+
+def test_an_order_id_typed_with_dashes_does_not_search_the_aliases(seller):
+    """No alias holds a dash (R1: letters and digits, '@', the alias domain), so the search of
+    a dashed ID is the digits side alone; with digits only, both sides."""
+    order = OrderFactory(seller=seller)
+    dashed, digits = order.number[2:12], order.number.replace("-", "")[2:10]
+    assert "-" in dashed
+    dashed_sql = str(_order_ids_matching(seller=seller, query=dashed).query)
+    digits_sql = str(_order_ids_matching(seller=seller, query=digits).query)
+    assert "buyer_alias" not in dashed_sql
+    assert "buyer_alias" in digits_sql
+    assert list(order_list_for_seller(seller=seller, query=dashed)) == [order]
+    assert list(order_list_for_seller(seller=seller, query=digits)) == [order]
