@@ -9,7 +9,8 @@ stores the message, its attachments, the case and its inbox summary in one trans
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -376,6 +377,14 @@ def _store(
     if blocked is not None:
         blocked_notice_create(message=message)
     elif route.from_seller:
+        # R8: the pages' count of today's delivered messages is one short from now on.
+        transaction.on_commit(
+            partial(
+                selectors.sent_today_forget,
+                seller_id=case.seller_id,
+                today=now.astimezone(UTC).date(),
+            )
+        )
         # One delivered reply answers every buyer message waiting on the case.
         Message.objects.filter(
             case=case, direction=Direction.BUYER_TO_SELLER, response_state=ResponseState.NEEDED
