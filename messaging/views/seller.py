@@ -55,12 +55,17 @@ def inbox(request: SellerRequest) -> HttpResponse:
     filter_key, query = form.selection()
     # The live poll counts the cases changed after this moment (issue 14).
     since = change_token(timezone.now())
-    cases = selectors.case_list_for_seller(
-        seller=request.seller, filter_key=filter_key, query=query, member=request.user
-    )
     # A search counts fewer matches ("200+"): each one counted is a look into a case's messages.
     count_cap = selectors.INBOX_SEARCH_COUNT_CAP if query.strip() else INBOX_COUNT_CAP
-    page = capped_page(cases, request.GET.get("page"), per_page=CASES_PER_PAGE, count_cap=count_cap)
+    page = selectors.inbox_page_for_seller(
+        seller=request.seller,
+        filter_key=filter_key,
+        query=query,
+        member=request.user,
+        page_number=request.GET.get("page"),
+        per_page=CASES_PER_PAGE,
+        count_cap=count_cap,
+    )
     inbox_assignees(request, page.object_list)
     inbox_rows_decorate(
         page.object_list,
