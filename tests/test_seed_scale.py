@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db.models import Count, Max, Sum
+from django.utils import timezone
 
 from accounts.models import BuyerProfile, Relationship, SellerAccount, SellerMembership, User
 from cases import services as case_services
@@ -22,8 +24,15 @@ from demo.scale import (
     ScalePlan,
 )
 from messaging.models import Attachment, Message, MessageReport, Outcome, ResponseState
-from messaging.selectors import INBOX_FILTERS, case_list_for_seller
+from messaging.selectors import (
+    INBOX_FILTERS,
+    case_list_for_seller,
+    seller_daily_allowance,
+    seller_messages_left_today,
+    sent_today_cache_key,
+)
 from orders.models import Order, OrderItem
+from orders.selectors import order_volume_cache_key
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +41,13 @@ SCALE = "0.0005"
 
 @pytest.fixture
 def seeded() -> str:
+    # R8 figures cached for the ids the sellers are about to get, as a running site may hold
+    # (a few dozen keys: the test cache, LocMem, keeps 300).
+    today = timezone.now().date()
+    first = (SellerAccount.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    for seller_id in range(first, first + ScalePlan.for_scale(float(SCALE)).sellers + 10):
+        cache.set(order_volume_cache_key(seller_id=seller_id, today=today), 999_999)
+        cache.set(sent_today_cache_key(seller_id=seller_id, today=today), 999_999)
     out = io.StringIO()
     call_command(
         "seed_scale",
@@ -134,3 +150,16 @@ def test_every_case_has_its_search_text(seeded):
     case = Case.objects.filter(seller=large).exclude(order_number="").first()
     found = case_list_for_seller(seller=large, filter_key="all", query=case.order_number)
     assert case in found
+
+
+def test_r8_figures_cached_before_the_load_are_counted_again(seeded):
+    """The load writes orders and today's messages past the services: no seller keeps an R8
+    order volume or a count of messages delivered today cached from before it."""
+    today = timezone.now().date()
+    large = SellerAccount.objects.get(slug=LARGE_SLUG)
+    for seller in SellerAccount.objects.filter(slug__startswith="scale-"):
+        assert cache.get(order_volume_cache_key(seller_id=seller.pk, today=today)) is None
+        assert cache.get(sent_today_cache_key(seller_id=seller.pk, today=today)) is None
+    sent, limit = seller_daily_allowance(seller=large)
+    assert seller_messages_left_today(seller=large) == (max(limit - sent, 0), limit)
+    assert limit < 999_999
