@@ -226,7 +226,7 @@ def test_database_down_answers_503_with_retry_after_and_our_page(seller_owner, s
 
 def test_other_errors_answer_our_500_page(seller_client):
     seller_client.raise_request_exception = False
-    with mock.patch("messaging.views.seller.capped_page", side_effect=RuntimeError("boom")):
+    with mock.patch("messaging.selectors.inbox_page_for_seller", side_effect=RuntimeError("boom")):
         response = seller_client.get(reverse("messaging:inbox"))
     assert response.status_code == 500
     body = response.content.decode()
