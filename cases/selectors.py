@@ -3,17 +3,34 @@ it came to its owner, and what changed since a moment, for the live inbox and ca
 
 from datetime import UTC, datetime
 
-from django.db.models import QuerySet
+from django.db import connection
 
-from accounts.models import SellerAccount, User
+from accounts.models import SellerAccount, SellerMembership, User
 from cases.models import Case, CaseTransition
 
 
-def seller_members(*, seller_id: int) -> QuerySet[User]:
-    """The members of a seller account a case can be assigned to, by name."""
-    return User.objects.filter(seller_membership__seller_id=seller_id, is_active=True).order_by(
-        "full_name", "email"
-    )
+def seller_members(*, seller_id: int) -> list[User]:
+    """The members of a seller account a case can be assigned to, by name: users with their id,
+    name and email (all the assignment panel and `case_assign` read of them). In plain SQL: the
+    ORM took ~0.8 ms to build and read this query of a handful of rows, on every case page."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SELLER_MEMBERS_SQL.format(
+                user=User._meta.db_table, membership=SellerMembership._meta.db_table
+            ),
+            [seller_id],
+        )
+        return [User.from_db("default", _MEMBER_FIELDS, row) for row in cursor.fetchall()]
+
+
+# In the model's field order, as Model.from_db takes them; the others load if asked for.
+_MEMBER_FIELDS = ["id", "email", "full_name"]
+_SELLER_MEMBERS_SQL = """
+    SELECT u.id, u.email, u.full_name FROM {user} u
+    JOIN {membership} m ON m.user_id = u.id
+    WHERE m.seller_id = %s AND u.is_active
+    ORDER BY u.full_name, u.email
+"""
 
 
 def case_assignment_latest(*, case: Case) -> CaseTransition | None:

@@ -531,3 +531,29 @@ def test_admin_lists_and_filters_cases_by_assignee(seller, alice, staff):
     history = client.get(reverse("admin:cases_case_change", args=[case.pk])).text
     assert AUTO_ASSIGNED_CAUSE not in history
     assert ASSIGNED_CAUSE in history
+
+
+def test_seller_members_are_the_active_members_of_that_seller_by_name(
+    seller, alice, bob, other_seller
+):
+    """seller_members reads plain rows; they are the users the ORM gives for the same question,
+    each a user whose name and email are there and whose other fields load when asked."""
+    from accounts.models import User
+    from cases.selectors import seller_members
+
+    nameless = seller_user(seller, user__full_name="", user__email="zed@acme.example")
+    gone = seller_user(seller, user__full_name="Aaron Gone")
+    gone.is_active = False
+    gone.save()
+    seller_user(other_seller, user__full_name="Aaron Other")
+    members = seller_members(seller_id=seller.pk)
+    expected = User.objects.filter(
+        seller_membership__seller_id=seller.pk, is_active=True
+    ).order_by("full_name", "email")
+    assert [(m.pk, m.full_name, m.email) for m in members] == [
+        (u.pk, u.full_name, u.email) for u in expected
+    ]
+    assert nameless in members
+    assert gone not in members
+    assert [m.get_full_name() for m in members if m.pk == nameless.pk] == ["zed"]
+    assert all(m.is_active for m in members)  # deferred, read when asked
