@@ -547,9 +547,9 @@ def test_seller_members_are_the_active_members_of_that_seller_by_name(
     gone.save()
     seller_user(other_seller, user__full_name="Aaron Other")
     members = seller_members(seller_id=seller.pk)
-    expected = User.objects.filter(
-        seller_membership__seller_id=seller.pk, is_active=True
-    ).order_by("full_name", "email")
+    expected = User.objects.filter(seller_membership__seller_id=seller.pk, is_active=True).order_by(
+        "full_name", "email"
+    )
     assert [(m.pk, m.full_name, m.email) for m in members] == [
         (u.pk, u.full_name, u.email) for u in expected
     ]
