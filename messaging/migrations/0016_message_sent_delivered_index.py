@@ -1,9 +1,11 @@
 """R8: the seller's messages delivered today are counted on every case page and every send; a
 partial index on (seller, created_at) of delivered seller messages makes that count index-only.
-Built concurrently: a million-row message table keeps taking writes meanwhile."""
+Built concurrently on PostgreSQL: a million-row message table keeps taking writes meanwhile
+(core/indexes.py; SQLite, for `make run`, builds it the plain way)."""
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
+
+from core.indexes import AddIndexConcurrentlyOnPostgreSQL
 
 
 class Migration(migrations.Migration):
@@ -14,7 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        AddIndexConcurrently(
+        AddIndexConcurrentlyOnPostgreSQL(
             model_name="message",
             index=models.Index(
                 condition=models.Q(("direction", "s2b"), ("outcome", "delivered")),
