@@ -5,6 +5,7 @@ from functools import reduce
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 
@@ -12,7 +13,7 @@ from accounts.aliases import alias_may_contain
 from accounts.models import Relationship, SellerAccount, User
 from core.pagination import CappedPage, capped_page, capped_page_of, page_number_for
 from core.trigram import covering_trigrams
-from orders.models import Order, OrderItem
+from orders.models import Order, OrderItem, Product
 from orders.numbers import order_number_digits, order_number_fragments
 
 _ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("product__category"))
@@ -67,17 +68,26 @@ def order_page_for_seller(
 
 def order_item_lines(order_ids: Collection[int]) -> dict[int, list[tuple[int, str]]]:
     """Each order's items as (quantity, product title), in the order they were added: what a
-    Manage Orders row shows of them, read as plain rows in one query."""
+    Manage Orders row shows of them, read as plain rows in one statement (the ORM took longer
+    to build this join than the database took to run it)."""
     lines: dict[int, list[tuple[int, str]]] = {order_id: [] for order_id in order_ids}
     if lines:
-        items = (
-            OrderItem.objects.filter(order_id__in=lines)
-            .order_by("id")
-            .values_list("order_id", "quantity", "product__title")
+        sql = _ORDER_ITEM_LINES_SQL.format(
+            item=OrderItem._meta.db_table,
+            product=Product._meta.db_table,
+            ids=", ".join(["%s"] * len(lines)),
         )
-        for order_id, quantity, title in items:
-            lines[order_id].append((quantity, title))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(lines))
+            for order_id, quantity, title in cursor.fetchall():
+                lines[order_id].append((quantity, title))
     return lines
+
+
+_ORDER_ITEM_LINES_SQL = """
+    SELECT i.order_id, i.quantity, p.title FROM {item} i JOIN {product} p ON p.id = i.product_id
+    WHERE i.order_id IN ({ids}) ORDER BY i.id
+"""
 
 
 def _order_ids_matching(*, seller: SellerAccount, query: str) -> QuerySet[Order, int]:

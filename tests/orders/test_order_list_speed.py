@@ -82,6 +82,28 @@ def test_row_urls_and_items(seller):
     assert rows[1].items == []
 
 
+def test_item_lines_are_what_the_orm_reads_in_the_order_items_were_added(seller, other_seller):
+    """order_item_lines reads plain rows: the same (quantity, title) per order, in the order of
+    the items' ids, as the ORM query of the items with their products."""
+    products = ProductFactory.create_batch(4, seller=seller)
+    orders = [OrderFactory(seller=seller, items=products[: n + 1]) for n in range(4)]
+    OrderItem.objects.filter(order=orders[3], product=products[0]).update(quantity=5)
+    empty = OrderFactory(seller=seller)
+    empty.items.all().delete()
+    theirs = OrderFactory(seller=other_seller)
+    ids = [order.pk for order in [*orders, empty]]
+    lines = selectors.order_item_lines(ids)
+    assert list(lines) == ids
+    for order_id in ids:
+        assert lines[order_id] == [
+            (item.quantity, item.product.title)
+            for item in OrderItem.objects.filter(order_id=order_id).order_by("id")
+        ]
+    assert lines[empty.pk] == []
+    assert theirs.pk not in lines
+    assert selectors.order_item_lines([]) == {}
+
+
 def test_manage_orders_page_shows_what_the_rows_hold(seller, seller_client):
     placed = datetime(2026, 3, 9, 7, 5, tzinfo=UTC)
     product = ProductFactory(seller=seller, title="Tea <mug>")
