@@ -47,10 +47,12 @@ def response_deadline(*, waiting_since: datetime, now: datetime, target_hours: i
 
 def inbox_rows_decorate(
     cases: Iterable[Case], *, now: datetime, target_hours: int, case_url_prefix: str
-) -> None:
+) -> SafeString:
     """Give each case row its link, the age of its latest message, its deadline, and its HTML
-    (`row_html`, see inbox_row_html). Each row's owner (`assignee_label`) is set before."""
+    (`row_html`, see inbox_row_html); return the rows' HTML one after the other, as the page
+    prints it. Each row's owner (`assignee_label`) is set before."""
     status_labels = {value: str(label) for value, label in CaseStatus.choices}  # translated once
+    rows = []
     for case in cases:
         row: Any = case  # the attributes below exist for this page only: the model has none
         row.url = f"{case_url_prefix}{case.pk}/"
@@ -63,6 +65,8 @@ def inbox_rows_decorate(
             else None
         )
         row.row_html = inbox_row_html(row, status_label=status_labels.get(case.status, case.status))
+        rows.append(row.row_html)
+    return mark_safe("\n".join(rows))  # noqa: S308  (rows of inbox_row_html, escaped there)
 
 
 # The status badge of components/case_status_badge.html, by status.

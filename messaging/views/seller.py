@@ -67,7 +67,7 @@ def inbox(request: SellerRequest) -> HttpResponse:
         count_cap=count_cap,
     )
     inbox_assignees(request, page.object_list)
-    inbox_rows_decorate(
+    rows_html = inbox_rows_decorate(
         page.object_list,
         now=timezone.now(),
         target_hours=settings.MESSAGING_RESPONSE_TARGET_HOURS,
@@ -92,6 +92,7 @@ def inbox(request: SellerRequest) -> HttpResponse:
             "filter_label": selectors.INBOX_FILTERS[filter_key][0],
             "query": query.strip(),
             "page": page,
+            "rows_html": rows_html,
             "query_without_page": query_without_page.urlencode(),
             "notice_count": notice_count,
             "staff_warnings": staff_warnings,
