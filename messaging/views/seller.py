@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages as flash
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -173,7 +173,10 @@ def staff_warning_dismiss(request: SellerRequest, warning_id: int) -> HttpRespon
 
 
 def _seller_case(request: SellerRequest, case_id: int) -> Case:
-    return get_object_or_404(selectors.case_scope_for_seller(seller=request.seller), pk=case_id)
+    case = selectors.case_for_seller(seller=request.seller, case_id=case_id)
+    if case is None:
+        raise Http404("No such case.")
+    return case
 
 
 def _seller_message(request: SellerRequest, message_id: int) -> Message:
