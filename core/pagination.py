@@ -5,8 +5,9 @@ index scan). `capped_page` counts at most `count_cap + 1` rows (a bounded subque
 whether there is a next page by fetching one row more than it shows.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 
@@ -71,3 +72,29 @@ def capped_page(
     offset = (number - 1) * per_page
     rows = list(queryset[offset : offset + per_page + 1])
     return capped_page_of(rows, number=number, count=count, per_page=per_page, count_cap=count_cap)
+
+
+def capped_page_read(
+    read: Callable[[int, int], tuple[list[Any], int | None]],
+    count: Callable[[], int],
+    page_number: str | None,
+    *,
+    per_page: int,
+    count_cap: int,
+) -> CappedPage[Any]:
+    """`capped_page` for a list read in one statement with its count: `read(offset, limit)`
+    gives the rows there and the count (up to `count_cap` + 1), or no count when there is no
+    row there; then `count()` alone, and the last page read when the one asked for is past it."""
+    number = page_number_for(
+        page_number, count=count_cap + 1, per_page=per_page, count_cap=count_cap
+    )
+    rows, counted = read((number - 1) * per_page, per_page + 1)
+    if counted is None:
+        counted = count()
+        last = page_number_for(page_number, count=counted, per_page=per_page, count_cap=count_cap)
+        if last != number:
+            number = last
+            rows, _ = read((number - 1) * per_page, per_page + 1)
+    return capped_page_of(
+        rows, number=number, count=counted, per_page=per_page, count_cap=count_cap
+    )

@@ -30,7 +30,7 @@ from cases.models import (
     CaseTransition,
     ResponseState,
 )
-from core.pagination import CappedPage, capped_page, capped_page_of, page_number_for
+from core.pagination import CappedPage, capped_page, capped_page_read
 from core.refusals import Refusal
 from messaging import policy
 from messaging.models import (
@@ -146,18 +146,13 @@ def inbox_page_for_seller(
     condition = _INBOX_SQL_CONDITIONS[key]
     ordering = _INBOX_SQL_ORDER.get(key, _INBOX_SQL_LATEST_FIRST)
     params = {"seller": seller.pk, "member": member.pk, "cap": count_cap + 1}
-    # The page asked for, not yet held to a last page: the count comes with its rows.
-    number = page_number_for(
-        page_number, count=count_cap + 1, per_page=per_page, count_cap=count_cap
+    return capped_page_read(
+        lambda offset, limit: _inbox_sql_rows(condition, ordering, params, offset, limit),
+        lambda: _inbox_sql_count(condition, params),
+        page_number,
+        per_page=per_page,
+        count_cap=count_cap,
     )
-    rows, count = _inbox_sql_rows(condition, ordering, params, number=number, per_page=per_page)
-    if count is None:  # no row on the page asked for: count alone, then the last page
-        count = _inbox_sql_count(condition, params)
-        last = page_number_for(page_number, count=count, per_page=per_page, count_cap=count_cap)
-        if last != number:
-            number = last
-            rows, _ = _inbox_sql_rows(condition, ordering, params, number=number, per_page=per_page)
-    return capped_page_of(rows, number=number, count=count, per_page=per_page, count_cap=count_cap)
 
 
 class InboxRow:
@@ -223,10 +218,9 @@ _INBOX_SQL_PAGE = """
 
 
 def _inbox_sql_rows(
-    condition: str, ordering: str, params: dict[str, Any], *, number: int, per_page: int
+    condition: str, ordering: str, params: dict[str, Any], offset: int, limit: int
 ) -> tuple[list[InboxRow], int | None]:
-    """The page's rows (one more than the page, for `has_next`) and the capped count, or no
-    count when the page has no row."""
+    """The rows from `offset` on and the capped count, or no count when there is no row."""
     columns = ", ".join(f"c.{name}" for name in _INBOX_ROW_ATTRIBUTES[:-2])
     sql = _INBOX_SQL_PAGE.format(
         count=_INBOX_SQL_CAPPED_COUNT.format(condition=condition),
@@ -234,9 +228,8 @@ def _inbox_sql_rows(
         condition=condition,
         ordering=ordering,
     )
-    offset = (number - 1) * per_page
     with connection.cursor() as cursor:
-        cursor.execute(sql, {**params, "limit": per_page + 1, "offset": offset})
+        cursor.execute(sql, {**params, "limit": limit, "offset": offset})
         fetched = cursor.fetchall()
     if not fetched:
         return [], None
