@@ -217,12 +217,21 @@ def _relationships_by_alias(*, seller: SellerAccount, query: str) -> QuerySet[Re
     and digits, a handful of relationships), and those few are kept when they contain all of
     `query`: the same relationships as looking for all of it, the domain left out of the index
     lookup. STRPOS finds `query` as a plain substring, as `icontains` does (its LIKE escapes % and
-    _), and is no expression the index serves, so the planner keeps it as a filter."""
+    _), and is no expression the index serves, so the planner keeps it as a filter. A long query
+    without an '@' is asked of the index by a few trigrams that cover it, then checked whole the
+    same way."""
     local_part, at, _ = query.partition("@")
-    if not at or len(local_part) < ALIAS_LOOKUP_MIN_CHARS:
+    if at and len(local_part) < ALIAS_LOOKUP_MIN_CHARS:
+        return Relationship.objects.filter(seller=seller, buyer_alias__icontains=query)
+    # Without an '@', a long query (a run of digits, say) is asked of the index by a few
+    # covering trigrams, as order IDs are (core/trigram.py), then checked whole.
+    probes = covering_trigrams(local_part if at else query)
+    if not at and probes == [query]:
         return Relationship.objects.filter(seller=seller, buyer_alias__icontains=query)
     return (
-        Relationship.objects.filter(seller=seller, buyer_alias__icontains=local_part)
+        Relationship.objects.filter(
+            *(Q(buyer_alias__icontains=probe) for probe in probes), seller=seller
+        )
         .alias(_query_at=StrIndex(Upper("buyer_alias"), Upper(Value(query))))
         .filter(_query_at__gt=0)
     )

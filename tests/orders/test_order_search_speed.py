@@ -163,3 +163,26 @@ def test_an_order_id_typed_with_dashes_does_not_search_the_aliases(seller):
     assert "buyer_alias" in digits_sql
     assert list(order_list_for_seller(seller=seller, query=dashed)) == [order]
     assert list(order_list_for_seller(seller=seller, query=digits)) == [order]
+
+
+def test_a_long_query_without_an_at_finds_the_aliases_holding_all_of_it(seller):
+    """Ten characters of an alias, without the '@': the index is asked for four trigrams that
+    cover them, then the whole query is checked. The decoy holds the four trigrams apart, not
+    the run, and is not found; the result is what icontains finds."""
+    target, decoy, other = OrderFactory.create_batch(3, seller=seller)
+    domain = target.relationship.buyer_alias.partition("@")[2]
+    Relationship.objects.filter(pk=target.relationship_id).update(
+        buyer_alias=f"x2304074632x@{domain}"
+    )
+    Relationship.objects.filter(pk=decoy.relationship_id).update(
+        buyer_alias=f"230q407q4632@{domain}"
+    )
+    for query in ("2304074632", "X2304074632X"):
+        found = list(order_list_for_seller(seller=seller, query=query))
+        assert found == [target]
+        expected = Relationship.objects.filter(seller=seller, buyer_alias__icontains=query)
+        assert {order.relationship_id for order in found} == set(
+            expected.values_list("pk", flat=True)
+        )
+    assert other not in order_list_for_seller(seller=seller, query="4632")
+    assert set(order_list_for_seller(seller=seller, query="4632")) >= {target, decoy}
