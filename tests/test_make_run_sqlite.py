@@ -1,8 +1,10 @@
-"""`make run` serves a SQLite database (var/): the seller's, buyer's and staff's main pages must
-work there too, although production and the rest of the suite run PostgreSQL, whose statements
-some hot pages use (each keeps an ORM form for other databases). In a fresh interpreter with the
-local settings, as `make run` starts: migrate, load the demo data, open every main page, reply
-on a case and contact a buyer through the send funnel."""
+"""`make run` serves a SQLite database (var/), although production and the rest of the suite
+run PostgreSQL. Run as `make run` runs it, in a fresh interpreter with the local settings:
+- every migration applies there and goes back (an index built CONCURRENTLY on PostgreSQL is
+  built the plain way on SQLite: core/indexes.py);
+- the seller's, buyer's and staff's main pages work there, some hot pages using PostgreSQL
+  statements with an ORM form for other databases: migrate, load the demo data, open every main
+  page, reply on a case and contact a buyer through the send funnel."""
 
 import json
 import os
@@ -92,3 +94,15 @@ def test_the_main_pages_work_on_sqlite(tmp_path):
     assert seen.pop("contact") in (200, 302)
     assert seen.pop("contact stored") == 1
     assert seen == dict.fromkeys(seen, 200), seen
+
+
+def test_every_migration_applies_on_sqlite_and_the_index_ones_go_back(tmp_path):
+    database = tmp_path / "run.sqlite3"
+    forward = _manage("migrate", "--noinput", database=database)
+    assert forward.returncode == 0, forward.stderr[-3000:]
+    back = _manage("migrate", "messaging", "0015", "--noinput", database=database)
+    assert back.returncode == 0, back.stderr[-3000:]
+    again = _manage("migrate", "--noinput", database=database)
+    assert again.returncode == 0, again.stderr[-3000:]
+    plan = _manage("migrate", "--plan", database=database)
+    assert "No planned migration operations." in plan.stdout
