@@ -5,10 +5,11 @@ index scan). `capped_page` counts at most `count_cap + 1` rows (a bounded subque
 whether there is a next page by fetching one row more than it shows.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.db import connection
 from django.db.models import Model, QuerySet
 
 _M = TypeVar("_M", bound=Model)
@@ -74,27 +75,55 @@ def capped_page(
     return capped_page_of(rows, number=number, count=count, per_page=per_page, count_cap=count_cap)
 
 
-def capped_page_read(
-    read: Callable[[int, int], tuple[list[Any], int | None]],
-    count: Callable[[], int],
-    page_number: str | None,
+def capped_page_sql(
     *,
+    table: str,
+    joins: str = "",
+    where: str,
+    columns: str,
+    ordering: str,
+    params: Mapping[str, Any],
+    row: Callable[[tuple[Any, ...]], Any],
+    page_number: str | None,
     per_page: int,
     count_cap: int,
 ) -> CappedPage[Any]:
-    """`capped_page` for a list read in one statement with its count: `read(offset, limit)`
-    gives the rows there and the count (up to `count_cap` + 1), or no count when there is no
-    row there; then `count()` alone, and the last page read when the one asked for is past it."""
-    number = page_number_for(
-        page_number, count=count_cap + 1, per_page=per_page, count_cap=count_cap
+    """`capped_page` for a list read in plain SQL: `SELECT columns FROM table joins WHERE where
+    ORDER BY ordering`, each fetched row made into an item by `row`. The capped count (a
+    subquery of `table` alone, at most `count_cap` + 1 rows) comes in the same statement as
+    the page's rows; when no row is there, the count alone, and the last page is read when the
+    one asked for is past it. Names and conditions come from the caller's code, values only
+    as `params`."""
+    count_sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %(_cap)s) AS capped"  # noqa: S608
     )
-    rows, counted = read((number - 1) * per_page, per_page + 1)
+    page_sql = (
+        f"SELECT ({count_sql}), {columns} FROM {table} {joins} WHERE {where} "  # noqa: S608
+        f"ORDER BY {ordering} LIMIT %(_limit)s OFFSET %(_offset)s"
+    )
+    counting = {**params, "_cap": count_cap + 1}
+
+    def read(number: int) -> tuple[list[Any], int | None]:
+        offset = (number - 1) * per_page
+        with connection.cursor() as cursor:
+            cursor.execute(page_sql, {**counting, "_limit": per_page + 1, "_offset": offset})
+            fetched = cursor.fetchall()
+        if not fetched:
+            return [], None
+        return [row(values[1:]) for values in fetched], int(fetched[0][0])
+
+    # The page asked for, not yet held to a last page: the count comes with its rows.
+    unknown = count_cap + 1
+    number = page_number_for(page_number, count=unknown, per_page=per_page, count_cap=count_cap)
+    rows, counted = read(number)
     if counted is None:
-        counted = count()
+        with connection.cursor() as cursor:
+            cursor.execute(count_sql, counting)
+            (counted,) = cursor.fetchone()
         last = page_number_for(page_number, count=counted, per_page=per_page, count_cap=count_cap)
         if last != number:
             number = last
-            rows, _ = read((number - 1) * per_page, per_page + 1)
+            rows, _ = read(number)
     return capped_page_of(
         rows, number=number, count=counted, per_page=per_page, count_cap=count_cap
     )

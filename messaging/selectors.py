@@ -30,7 +30,7 @@ from cases.models import (
     CaseTransition,
     ResponseState,
 )
-from core.pagination import CappedPage, capped_page, capped_page_read
+from core.pagination import CappedPage, capped_page, capped_page_sql
 from core.refusals import Refusal
 from messaging import policy
 from messaging.models import (
@@ -145,11 +145,15 @@ def inbox_page_for_seller(
     key = filter_key if filter_key in INBOX_FILTERS else DEFAULT_INBOX_FILTER
     condition = _INBOX_SQL_CONDITIONS[key]
     ordering = _INBOX_SQL_ORDER.get(key, _INBOX_SQL_LATEST_FIRST)
-    params = {"seller": seller.pk, "member": member.pk, "cap": count_cap + 1}
-    return capped_page_read(
-        lambda offset, limit: _inbox_sql_rows(condition, ordering, params, offset, limit),
-        lambda: _inbox_sql_count(condition, params),
-        page_number,
+    return capped_page_sql(
+        table="cases_case c",
+        joins="LEFT JOIN accounts_user u ON u.id = c.assigned_to_id",
+        where=f"c.seller_id = %(seller)s AND {condition}",
+        columns=_INBOX_SQL_COLUMNS,
+        ordering=ordering,
+        params={"seller": seller.pk, "member": member.pk},
+        row=InboxRow,
+        page_number=page_number,
         per_page=per_page,
         count_cap=count_cap,
     )
@@ -203,44 +207,9 @@ _INBOX_SQL_CONDITIONS = {
 }
 _INBOX_SQL_LATEST_FIRST = "c.latest_message_at DESC, c.id DESC"
 _INBOX_SQL_ORDER = {"response-needed": "c.waiting_since ASC, c.id ASC"}
-_INBOX_SQL_CAPPED_COUNT = """
-    SELECT COUNT(*) FROM (
-        SELECT 1 FROM cases_case c WHERE c.seller_id = %(seller)s AND {condition} LIMIT %(cap)s
-    ) AS capped
-"""
-_INBOX_SQL_PAGE = """
-    SELECT ({count}) AS capped_count, {columns}, u.full_name, u.email
-    FROM cases_case c LEFT JOIN accounts_user u ON u.id = c.assigned_to_id
-    WHERE c.seller_id = %(seller)s AND {condition}
-    ORDER BY {ordering}
-    LIMIT %(limit)s OFFSET %(offset)s
-"""
-
-
-def _inbox_sql_rows(
-    condition: str, ordering: str, params: dict[str, Any], offset: int, limit: int
-) -> tuple[list[InboxRow], int | None]:
-    """The rows from `offset` on and the capped count, or no count when there is no row."""
-    columns = ", ".join(f"c.{name}" for name in _INBOX_ROW_ATTRIBUTES[:-2])
-    sql = _INBOX_SQL_PAGE.format(
-        count=_INBOX_SQL_CAPPED_COUNT.format(condition=condition),
-        columns=columns,
-        condition=condition,
-        ordering=ordering,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {**params, "limit": limit, "offset": offset})
-        fetched = cursor.fetchall()
-    if not fetched:
-        return [], None
-    return [InboxRow(row[1:]) for row in fetched], int(fetched[0][0])
-
-
-def _inbox_sql_count(condition: str, params: dict[str, Any]) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(_INBOX_SQL_CAPPED_COUNT.format(condition=condition), params)
-        (count,) = cursor.fetchone()
-    return int(count)
+_INBOX_SQL_COLUMNS = ", ".join(
+    [f"c.{name}" for name in _INBOX_ROW_ATTRIBUTES[:-2]] + ["u.full_name", "u.email"]
+)
 
 
 # Inbox search: how far its count goes ("200+ cases"), and when a word is common enough to walk

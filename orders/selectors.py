@@ -16,7 +16,7 @@ from core.pagination import (
     CappedPage,
     capped_page,
     capped_page_of,
-    capped_page_read,
+    capped_page_sql,
     page_number_for,
 )
 from core.trigram import covering_trigrams
@@ -84,29 +84,18 @@ def _order_page_sql(
     buyer alias, in one plain statement into the models (Model.from_db): the same page as
     `capped_page(order_list_for_seller(...))`, which the ORM took longer to build than the
     database to run (tests/orders/test_order_page_sql.py holds the two equal)."""
-    condition = "o.status = %(status)s" if status else "TRUE"
-    params: dict[str, Any] = {"seller": seller.pk, "status": status, "cap": ORDER_COUNT_CAP + 1}
-
-    def read(offset: int, limit: int) -> tuple[list[Order], int | None]:
-        with connection.cursor() as cursor:
-            sql = _ORDER_PAGE_SQL.format(
-                count=_ORDER_CAPPED_COUNT_SQL.format(condition=condition),
-                columns=_ORDER_COLUMNS,
-                condition=condition,
-            )
-            cursor.execute(sql, {**params, "offset": offset, "limit": limit})
-            fetched = cursor.fetchall()
-        if not fetched:
-            return [], None
-        return [_order_with_alias(row[1:]) for row in fetched], int(fetched[0][0])
-
-    def count() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(_ORDER_CAPPED_COUNT_SQL.format(condition=condition), params)
-            (counted,) = cursor.fetchone()
-        return int(counted)
-
-    return capped_page_read(read, count, page_number, per_page=per_page, count_cap=ORDER_COUNT_CAP)
+    return capped_page_sql(
+        table="orders_order o",
+        joins="JOIN messaging_relationship r ON r.id = o.relationship_id",
+        where="o.seller_id = %(seller)s" + (" AND o.status = %(status)s" if status else ""),
+        columns=_ORDER_COLUMNS,
+        ordering="o.placed_at DESC, o.id DESC",
+        params={"seller": seller.pk, "status": status},
+        row=_order_with_alias,
+        page_number=page_number,
+        per_page=per_page,
+        count_cap=ORDER_COUNT_CAP,
+    )
 
 
 def _order_with_alias(row: tuple[Any, ...]) -> Order:
@@ -125,20 +114,10 @@ _ORDER_RELATIONSHIP_FIELDS = [
     for field in Relationship._meta.concrete_fields
     if field.attname in {"id", "buyer_alias"}
 ]
-_ORDER_CAPPED_COUNT_SQL = (
-    "SELECT COUNT(*) FROM (SELECT 1 FROM orders_order o "
-    "WHERE o.seller_id = %(seller)s AND {condition} LIMIT %(cap)s) AS capped"
-)
 _ORDER_COLUMNS = ", ".join(
     [f"o.{field.column}" for field in Order._meta.concrete_fields]
     + [f"r.{name}" for name in _ORDER_RELATIONSHIP_FIELDS]
 )
-_ORDER_PAGE_SQL = """
-    SELECT ({count}), {columns}
-    FROM orders_order o JOIN messaging_relationship r ON r.id = o.relationship_id
-    WHERE o.seller_id = %(seller)s AND {condition}
-    ORDER BY o.placed_at DESC, o.id DESC LIMIT %(limit)s OFFSET %(offset)s
-"""
 
 
 def order_item_lines(order_ids: Collection[int]) -> dict[int, list[tuple[int, str]]]:
