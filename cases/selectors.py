@@ -7,6 +7,7 @@ from django.db import connection
 
 from accounts.models import SellerAccount, SellerMembership, User
 from cases.models import Case, CaseTransition
+from core.rows import fields_in_model_order
 
 
 def seller_members(*, seller_id: int) -> list[User]:
@@ -16,17 +17,18 @@ def seller_members(*, seller_id: int) -> list[User]:
     with connection.cursor() as cursor:
         cursor.execute(
             _SELLER_MEMBERS_SQL.format(
-                user=User._meta.db_table, membership=SellerMembership._meta.db_table
+                columns=", ".join(f"u.{name}" for name in _MEMBER_FIELDS),
+                user=User._meta.db_table,
+                membership=SellerMembership._meta.db_table,
             ),
             [seller_id],
         )
         return [User.from_db("default", _MEMBER_FIELDS, row) for row in cursor.fetchall()]
 
 
-# In the model's field order, as Model.from_db takes them; the others load if asked for.
-_MEMBER_FIELDS = ["id", "email", "full_name"]
+_MEMBER_FIELDS = fields_in_model_order(User, {"id", "full_name", "email"})
 _SELLER_MEMBERS_SQL = """
-    SELECT u.id, u.email, u.full_name FROM {user} u
+    SELECT {columns} FROM {user} u
     JOIN {membership} m ON m.user_id = u.id
     WHERE m.seller_id = %s AND u.is_active
     ORDER BY u.full_name, u.email

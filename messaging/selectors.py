@@ -32,6 +32,7 @@ from cases.models import (
 )
 from core.pagination import CappedPage, capped_page, capped_page_sql
 from core.refusals import Refusal
+from core.rows import fields_in_model_order
 from messaging import policy
 from messaging.models import (
     Attachment,
@@ -166,18 +167,21 @@ class InboxRow:
 
     def __init__(self, values: tuple[Any, ...]) -> None:
         named = dict(zip(_INBOX_ROW_ATTRIBUTES, values, strict=True))
-        owner_name, owner_email = named.pop("owner_full_name"), named.pop("owner_email")
+        owner = {
+            "id": named["assigned_to_id"],
+            "full_name": named.pop("owner_full_name"),
+            "email": named.pop("owner_email"),
+        }
         self.__dict__.update(named)
         self.pk: int = named["id"]
-        owner_id = named["assigned_to_id"]
         self.assigned_to: User | None = (
-            # the user's fields in the model's order, as from_db takes them
-            User.from_db(
-                "default", ["id", "email", "full_name"], (owner_id, owner_email, owner_name)
-            )
-            if owner_id is not None
+            User.from_db("default", _OWNER_FIELDS, [owner[name] for name in _OWNER_FIELDS])
+            if owner["id"] is not None
             else None
         )
+
+
+_OWNER_FIELDS = fields_in_model_order(User, {"id", "full_name", "email"})
 
 
 _INBOX_ROW_ATTRIBUTES = (
@@ -317,13 +321,8 @@ def case_for_seller(*, seller: SellerAccount, case_id: int) -> Case | None:
 
 
 _CASE_FIELDS = [field.attname for field in Case._meta.concrete_fields]
-# What the case page shows of a product, in the model's field order (as from_db takes them);
-# its other fields load if asked for.
-_CASE_PRODUCT_FIELDS = [
-    field.attname
-    for field in Product._meta.concrete_fields
-    if field.attname in {"id", "title", "sku"}
-]
+# What the case page shows of a product; its other fields load if asked for.
+_CASE_PRODUCT_FIELDS = fields_in_model_order(Product, {"id", "title", "sku"})
 _CASE_FOR_SELLER_SQL = "SELECT {case}, {product} FROM {cases} c LEFT JOIN {products} p ON p.id = c.product_id WHERE c.id = %s AND c.seller_id = %s".format(  # noqa: E501, S608  (names from the models)
     case=", ".join(f"c.{field.column}" for field in Case._meta.concrete_fields),
     product=", ".join(f"p.{name}" for name in _CASE_PRODUCT_FIELDS),

@@ -19,6 +19,7 @@ from core.pagination import (
     capped_page_sql,
     page_number_for,
 )
+from core.rows import fields_in_model_order
 from core.trigram import covering_trigrams
 from orders.models import Order, OrderItem, Product
 from orders.numbers import order_number_digits, order_number_fragments
@@ -108,12 +109,8 @@ def _order_with_alias(row: tuple[Any, ...]) -> Order:
 
 
 _ORDER_FIELDS = [field.attname for field in Order._meta.concrete_fields]
-# What a row shows of the relationship, in the model's field order (as from_db takes them).
-_ORDER_RELATIONSHIP_FIELDS = [
-    field.attname
-    for field in Relationship._meta.concrete_fields
-    if field.attname in {"id", "buyer_alias"}
-]
+# What a row shows of the relationship.
+_ORDER_RELATIONSHIP_FIELDS = fields_in_model_order(Relationship, {"id", "buyer_alias"})
 _ORDER_COLUMNS = ", ".join(
     [f"o.{field.column}" for field in Order._meta.concrete_fields]
     + [f"r.{name}" for name in _ORDER_RELATIONSHIP_FIELDS]
