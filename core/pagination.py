@@ -77,9 +77,10 @@ def capped_page(
 
 def capped_page_sql(
     *,
+    with_: str = "",
     table: str,
     joins: str = "",
-    where: str,
+    where: str = "TRUE",
     columns: str,
     ordering: str,
     params: Mapping[str, Any],
@@ -88,17 +89,16 @@ def capped_page_sql(
     per_page: int,
     count_cap: int,
 ) -> CappedPage[Any]:
-    """`capped_page` for a list read in plain SQL: `SELECT columns FROM table joins WHERE where
-    ORDER BY ordering`, each fetched row made into an item by `row`. The capped count (a
+    """`capped_page` for a list read in plain SQL: `with_ SELECT columns FROM table joins WHERE
+    where ORDER BY ordering`, each fetched row made into an item by `row`. The capped count (a
     subquery of `table` alone, at most `count_cap` + 1 rows) comes in the same statement as
     the page's rows; when no row is there, the count alone, and the last page is read when the
-    one asked for is past it. Names and conditions come from the caller's code, values only
-    as `params`."""
-    count_sql = (
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %(_cap)s) AS capped"  # noqa: S608
-    )
+    one asked for is past it. `with_` (a WITH clause) comes before both statements. Names and
+    conditions come from the caller's code, values only as `params`."""
+    capped = f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %(_cap)s) AS capped"  # noqa: S608
+    count_sql = f"{with_} {capped}"
     page_sql = (
-        f"SELECT ({count_sql}), {columns} FROM {table} {joins} WHERE {where} "  # noqa: S608
+        f"{with_} SELECT ({capped}), {columns} FROM {table} {joins} WHERE {where} "  # noqa: S608
         f"ORDER BY {ordering} LIMIT %(_limit)s OFFSET %(_offset)s"
     )
     counting = {**params, "_cap": count_cap + 1}

@@ -1,7 +1,7 @@
 import operator
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
-from functools import reduce
+from functools import partial, reduce
 from typing import Any
 
 from django.conf import settings
@@ -52,16 +52,25 @@ def order_page_for_seller(
     """One page of Manage Orders, counting at most ORDER_COUNT_CAP orders ("1000+"): an exact
     count of a large seller's orders cost more than the page itself.
 
-    Without a search, `capped_page` (an index-only count, then the page). With one, the search
-    runs once, not twice (to count, then for the page): the IDs of the matching orders in list
-    order, as many as the count needs, then the page's orders by ID. Past the IDs read (a page
-    beyond the cap), the page is read as capped_page reads it."""
+    On PostgreSQL, one plain statement (`_order_page_sql`). Elsewhere the ORM: without a search,
+    `capped_page`; with one, the search runs once, not twice (to count, then for the page): the
+    IDs of the matching orders in list order, as many as the count needs, then the page's orders
+    by ID. Past the IDs read (a page beyond the cap), the page is read as capped_page reads it."""
+    query = query.strip()
+    if connection.vendor == "postgresql":
+        return _order_page_sql(
+            seller=seller, status=status, query=query, page_number=page_number, per_page=per_page
+        )
+    return _order_page_orm(
+        seller=seller, status=status, query=query, page_number=page_number, per_page=per_page
+    )
+
+
+def _order_page_orm(
+    *, seller: SellerAccount, status: str, query: str, page_number: str | None, per_page: int
+) -> CappedPage[Order]:
     orders = order_list_for_seller(seller=seller, status=status, query=query)
-    if not query.strip():
-        if connection.vendor == "postgresql":
-            return _order_page_sql(
-                seller=seller, status=status, page_number=page_number, per_page=per_page
-            )
+    if not query:
         return capped_page(orders, page_number, per_page=per_page, count_cap=ORDER_COUNT_CAP)
     ids = list(orders.values_list("id", flat=True)[: ORDER_COUNT_CAP + 1])
     count = len(ids)
@@ -79,24 +88,92 @@ def order_page_for_seller(
 
 
 def _order_page_sql(
-    *, seller: SellerAccount, status: str, page_number: str | None, per_page: int
+    *, seller: SellerAccount, status: str, query: str, page_number: str | None, per_page: int
 ) -> CappedPage[Order]:
-    """The unsearched page on PostgreSQL: the capped count and the page's orders, each with its
-    buyer alias, in one plain statement into the models (Model.from_db): the same page as
-    `capped_page(order_list_for_seller(...))`, which the ORM took longer to build than the
-    database to run (tests/orders/test_order_page_sql.py holds the two equal)."""
-    return capped_page_sql(
-        table="orders_order o",
-        joins="JOIN messaging_relationship r ON r.id = o.relationship_id",
-        where="o.seller_id = %(seller)s" + (" AND o.status = %(status)s" if status else ""),
+    """The page on PostgreSQL: the capped count and the page's orders, each with its buyer
+    alias, in one plain statement into the models (Model.from_db): the same page as the ORM
+    form above, which took longer to build than the database took to run it
+    (tests/orders/test_order_page_sql.py holds the two equal).
+
+    A search first gathers the matching orders (`_order_search_sides`: the same trigram index
+    lookups as `_order_ids_matching`) once, as a materialized WITH: the count and the page both
+    read it, and the page joins only its own rows to their orders."""
+    params: dict[str, Any] = {"seller": seller.pk, "status": status}
+    own = "o.seller_id = %(seller)s" + (" AND o.status = %(status)s" if status else "")
+    page = partial(
+        capped_page_sql,
         columns=_ORDER_COLUMNS,
-        ordering="o.placed_at DESC, o.id DESC",
-        params={"seller": seller.pk, "status": status},
         row=_order_with_alias,
         page_number=page_number,
         per_page=per_page,
         count_cap=ORDER_COUNT_CAP,
     )
+    if not query:
+        return page(
+            table="orders_order o",
+            joins=_ORDER_ALIAS_JOIN,
+            where=own,
+            ordering="o.placed_at DESC, o.id DESC",
+            params=params,
+        )
+    sides = _order_search_sides(query, own=own, params=params)
+    if not sides:
+        return capped_page_of([], number=1, count=0, per_page=per_page, count_cap=ORDER_COUNT_CAP)
+    return page(
+        with_=f"WITH matching AS MATERIALIZED ({' UNION '.join(sides)})",
+        table="matching m",
+        joins=f"JOIN orders_order o ON o.id = m.id {_ORDER_ALIAS_JOIN}",
+        ordering="m.placed_at DESC, m.id DESC",
+        params=params,
+    )
+
+
+_ORDER_ALIAS_JOIN = "JOIN messaging_relationship r ON r.id = o.relationship_id"
+
+
+def _order_search_sides(query: str, *, own: str, params: dict[str, Any]) -> list[str]:
+    """`_order_ids_matching` in plain SQL: a SELECT of (id, placed_at) of the seller's orders
+    (`own`) for each side that can match, the digits of the order IDs and the buyer aliases,
+    adding their values to `params`; none when `query` can be neither."""
+    sides = []
+    digits = order_number_digits(query)
+    if digits is not None:
+        probes, check_whole = _digits_probes(digits)
+        conditions = [own, *_trigram_conditions("o.number_digits", probes, "digits", params)]
+        if check_whole:
+            params["digits"] = f"%{digits}%"
+            conditions.append("o.number_digits LIKE %(digits)s")
+        where = " AND ".join(conditions)
+        sides.append(f"SELECT o.id, o.placed_at FROM orders_order o WHERE {where}")  # noqa: S608
+    if alias_may_contain(query, domain=settings.MESSAGING_ALIAS_DOMAIN):
+        text = query.lower()
+        probes, check_whole = _alias_probes(text)
+        conditions = [
+            "r.seller_id = %(seller)s",
+            *_trigram_conditions("r.buyer_alias", probes, "alias", params),
+        ]
+        if check_whole:
+            params["alias"] = text.upper()
+            conditions.append("STRPOS(UPPER(r.buyer_alias), %(alias)s) > 0")
+        aliases = " AND ".join(conditions)
+        sides.append(
+            f"SELECT o.id, o.placed_at FROM orders_order o WHERE {own} AND o.relationship_id IN "  # noqa: S608
+            f"(SELECT r.id FROM messaging_relationship r WHERE {aliases})"
+        )
+    return sides
+
+
+def _trigram_conditions(
+    column: str, probes: list[str], name: str, params: dict[str, Any]
+) -> list[str]:
+    """`UPPER(column) LIKE '%probe%'` for each probe, as icontains writes it: what the column's
+    trigram index (on UPPER(column)) serves."""
+    conditions = []
+    for index, probe in enumerate(probes):
+        key = f"{name}_{index}"
+        params[key] = f"%{connection.ops.prep_for_like_query(probe.upper())}%"
+        conditions.append(f"UPPER({column}) LIKE %({key})s")
+    return conditions
 
 
 def _order_with_alias(row: tuple[Any, ...]) -> Order:
@@ -167,50 +244,62 @@ def _order_ids_matching(*, seller: SellerAccount, query: str) -> QuerySet[Order,
     return by_number.union(by_alias) if by_alias is not None else by_number
 
 
-def _order_digits_contain(digits: str) -> Q:
-    """Orders whose 17 digits contain `digits`. There are only 1,000 trigrams of digits, each in
-    tens of thousands of orders at scale, so the index lookup of all eight trigrams of ten typed
-    digits read eight long posting lists (3 ms at 1,000,000 orders). Four trigrams that cover
-    the digits pick out the same handful of orders for a third of that (core/trigram.py), and
-    the digits themselves are then checked as a filter (`contains`: a LIKE without the UPPER
-    the index is built on, so the planner does not take it to the index)."""
+def _digits_probes(digits: str) -> tuple[list[str], bool]:
+    """What a search of the 17 digits of order IDs asks the trigram index for, and whether the
+    digits must then be checked whole. There are only 1,000 trigrams of digits, each in tens of
+    thousands of orders at scale, so the index lookup of all eight trigrams of ten typed digits
+    read eight long posting lists (3 ms at 1,000,000 orders). Four trigrams that cover the
+    digits pick out the same handful of orders for a third of that (core/trigram.py); the
+    digits themselves are then checked as a filter."""
     probes = covering_trigrams(digits)
-    if probes == [digits]:
-        return Q(number_digits__icontains=digits)
-    return reduce(
-        operator.and_,
-        (Q(number_digits__icontains=probe) for probe in probes),
-        Q(number_digits__contains=digits),
-    )
+    return probes, probes != [digits]
 
 
-def _relationships_by_alias(*, seller: SellerAccount, query: str) -> QuerySet[Relationship]:
-    """The seller's relationships whose buyer alias contains `query` (case-insensitively).
+def _order_digits_contain(digits: str) -> Q:
+    """Orders whose 17 digits contain `digits` (`_digits_probes`). The whole digits are checked
+    with `contains`: a LIKE without the UPPER the index is built on, so the planner does not
+    take it to the index."""
+    probes, check_whole = _digits_probes(digits)
+    conditions = [Q(number_digits__icontains=probe) for probe in probes]
+    if check_whole:
+        conditions.insert(0, Q(number_digits__contains=digits))
+    return reduce(operator.and_, conditions)
+
+
+def _alias_probes(query: str) -> tuple[list[str], bool]:
+    """What a search of buyer aliases for `query` asks the trigram index for, and whether all
+    of `query` must then be checked as a plain substring.
 
     Every alias ends in the same '@' and alias domain, so a trigram index lookup of a whole
     alias reads the domain's trigrams, which every relationship of every seller has (hundreds of
     milliseconds at scale). The index is asked for the part typed before the '@' (random letters
     and digits, a handful of relationships), and those few are kept when they contain all of
     `query`: the same relationships as looking for all of it, the domain left out of the index
-    lookup. STRPOS finds `query` as a plain substring, as `icontains` does (its LIKE escapes % and
-    _), and is no expression the index serves, so the planner keeps it as a filter. A long query
-    without an '@' is asked of the index by a few trigrams that cover it, then checked whole the
-    same way."""
+    lookup. A long query without an '@' (a run of digits, say) is asked of the index by a few
+    trigrams that cover it (core/trigram.py), then checked whole the same way."""
     local_part, at, _ = query.partition("@")
     if at and len(local_part) < ALIAS_LOOKUP_MIN_CHARS:
-        return Relationship.objects.filter(seller=seller, buyer_alias__icontains=query)
-    # Without an '@', a long query (a run of digits, say) is asked of the index by a few
-    # covering trigrams, as order IDs are (core/trigram.py), then checked whole.
+        return [query], False
     probes = covering_trigrams(local_part if at else query)
     if not at and probes == [query]:
-        return Relationship.objects.filter(seller=seller, buyer_alias__icontains=query)
-    return (
-        Relationship.objects.filter(
-            *(Q(buyer_alias__icontains=probe) for probe in probes), seller=seller
-        )
-        .alias(_query_at=StrIndex(Upper("buyer_alias"), Upper(Value(query))))
-        .filter(_query_at__gt=0)
+        return [query], False
+    return probes, True
+
+
+def _relationships_by_alias(*, seller: SellerAccount, query: str) -> QuerySet[Relationship]:
+    """The seller's relationships whose buyer alias contains `query` (case-insensitively), by
+    `_alias_probes`. STRPOS finds `query` as a plain substring, as `icontains` does (its LIKE
+    escapes % and _), and is no expression the index serves, so the planner keeps it as a
+    filter."""
+    probes, check_whole = _alias_probes(query)
+    relationships = Relationship.objects.filter(
+        *(Q(buyer_alias__icontains=probe) for probe in probes), seller=seller
     )
+    if not check_whole:
+        return relationships
+    return relationships.alias(
+        _query_at=StrIndex(Upper("buyer_alias"), Upper(Value(query)))
+    ).filter(_query_at__gt=0)
 
 
 def order_number_search(query: str, *, field: str = "number") -> Q:
