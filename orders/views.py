@@ -4,6 +4,7 @@ from datetime import datetime
 from html import escape  # django.utils.html.escape without its lazy-string wrapper
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -140,6 +141,7 @@ def _order_filters(request: SellerRequest) -> tuple[OrderFilterForm, str, str]:
     return form, "", ""
 
 
+@transaction.non_atomic_requests  # read only: no BEGIN and COMMIT round trips
 @require_safe
 @vary_on_headers("HX-Request")
 @seller_required

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages as flash
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -47,6 +48,7 @@ STATE_ACTIONS = {
 # ---- inbox
 
 
+@transaction.non_atomic_requests  # read only: no BEGIN and COMMIT round trips
 @require_safe
 @vary_on_headers("HX-Request")
 @seller_required
@@ -244,6 +246,7 @@ def _after_action(request: SellerRequest, case: Case, notice: str) -> HttpRespon
     return redirect("messaging:case_detail", case_id=case.pk)
 
 
+@transaction.non_atomic_requests  # read only: no BEGIN and COMMIT round trips
 @require_safe
 @seller_required
 def case_detail(request: SellerRequest, case_id: int) -> HttpResponse:
