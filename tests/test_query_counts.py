@@ -247,8 +247,8 @@ def test_case_page_queries_do_not_grow_from_10_to_50_messages(
         # seller (no transaction: a read-only page): session, user, membership with seller, the
         # case, R8 allowance (messages sent today; the order volume from the cache), messages
         # with their senders, attachments and reports (one query), the team's members and the
-        # assignment (issue 14); buyer: its own. Both views start from an empty cache, so both count the
-        # messages sent today (the pages keep that count in the cache).
+        # assignment (issue 14); buyer: its own. Both views start from an empty cache, so both
+        # count the messages sent today (the pages keep that count in the cache).
         cache.clear()
         with django_assert_max_num_queries(8 if party == "seller" else 14) as captured:
             response = client.get(url)
