@@ -125,6 +125,8 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, its timestamps read by psycopg's C loader (core/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = "core.postgresql"
         # PostgreSQL's JIT compiles the inbox-summary and metrics queries anew each time; measured
         # in bench/periodic.py it cost ~1.3 s of every 1.4 s refresh of 1,000 cases. Our queries
         # are short OLTP ones that it never speeds up.

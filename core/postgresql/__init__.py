@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, reading timestamps in C (core/postgresql/base.py)."""
