@@ -241,6 +241,7 @@ def test_case_page_queries_do_not_grow_from_10_to_50_messages(
     else:
         client = signed_in_client(case.buyer)
         url = reverse("messaging:buyer_case_detail", args=[case.pk])
+    seller_bound = 8 if connection.vendor == "postgresql" else 10
     counts = []
     for messages in (10, 50):
         _conversation(case, seller_owner, messages)
@@ -248,9 +249,10 @@ def test_case_page_queries_do_not_grow_from_10_to_50_messages(
         # case, R8 allowance (messages sent today; the order volume from the cache), messages
         # with their senders, attachments and reports (one query), the team's members and the
         # assignment (issue 14); buyer: its own. Both views start from an empty cache, so both
-        # count the messages sent today (the pages keep that count in the cache).
+        # count the messages sent today (the pages keep that count in the cache). The ORM form
+        # of the messages (SQLite) reads attachments and reports in two more queries.
         cache.clear()
-        with django_assert_max_num_queries(8 if party == "seller" else 14) as captured:
+        with django_assert_max_num_queries(seller_bound if party == "seller" else 14) as captured:
             response = client.get(url)
         assert response.status_code == 200
         assert response.text.count("label.txt") >= messages // 2 - 1
