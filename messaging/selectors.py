@@ -808,13 +808,16 @@ def seller_daily_allowance(
 
 
 def _sent_since(*, seller_id: int, midnight: datetime, now: datetime) -> int:
+    # The moments as the database stores them (SQLite compares text: '… 00:00:00+00:00' sorted
+    # after a message stored at '… 00:00:00', which then fell out of the day).
+    moment = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
             _SENT_TODAY_SQL.format(message=Message._meta.db_table),
             {
                 "seller": seller_id,
-                "midnight": midnight,
-                "now": now,
+                "midnight": moment(midnight),
+                "now": moment(now),
                 "s2b": Direction.SELLER_TO_BUYER.value,
                 "delivered": Outcome.DELIVERED.value,
             },
