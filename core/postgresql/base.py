@@ -22,6 +22,9 @@ from psycopg.pq import Format
 from psycopg.types.datetime import TimestamptzLoader
 
 TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
+# The loader psycopg registers for itself: its C class with psycopg[binary] (looked up once, not
+# for every query result that makes a loader).
+_PSYCOPG_LOADER = psycopg.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT) or TimestamptzLoader
 
 
 class TimestamptzFastLoader(TimestamptzLoader):
@@ -32,8 +35,7 @@ class TimestamptzFastLoader(TimestamptzLoader):
 
     def __init__(self, oid: int, context: AdaptContext | None = None) -> None:
         super().__init__(oid, context)
-        parser = psycopg.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT) or TimestamptzLoader
-        self._parse = parser(oid, context).load
+        self._parse = _PSYCOPG_LOADER(oid, context).load
 
     def load(self, data: Buffer) -> datetime:
         value: datetime = self._parse(data)
