@@ -9,13 +9,8 @@ ship-to name, totals, currency) repeat on each of its rows and mean what they al
 import csv
 import io
 from collections.abc import Iterator
-from typing import Any
 
-from django.db.models import (
-    CharField,
-    Func,
-    QuerySet,
-)
+from django.db.models import CharField, Func, QuerySet
 
 from orders.models import Order, OrderStatus
 
@@ -52,27 +47,18 @@ class IsoformatUtc(Func):
     """A timestamp as Python's `datetime.isoformat()` writes the aware UTC datetime Django reads
     from it ("2026-03-01T09:30:00+00:00", with ".123456" before the offset unless the
     microseconds are zero), made by the database: reading 100,000 timestamps into datetime
-    objects and writing them out again was a third of the report's time. PostgreSQL and SQLite
-    (the databases the project runs on) only."""
+    objects and writing them out again was a third of the report's time."""
 
     output_field = CharField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        template = (
-            "REPLACE(TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', "
-            "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), '.000000+', '+')"
-        )
-        return super().as_sql(compiler, connection, template=template, **extra_context)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC, str() of the naive datetime.
-        template = "(REPLACE(%(expressions)s, ' ', 'T') || '+00:00')"
-        return super().as_sql(compiler, connection, template=template, **extra_context)
+    template = (
+        "REPLACE(TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), '.000000+', '+')"
+    )
 
 
 # One row per order item: the order's columns and its item's, from one query (a LEFT JOIN, so an
-# order without items still gets its row), read in chunks through a server-side cursor on
-# PostgreSQL. Plain tuples, no model objects, timestamps already written out by the database.
+# order without items still gets its row), read in chunks through a server-side cursor. Plain
+# tuples, no model objects, timestamps already written out by the database.
 _REPORT_COLUMNS = (
     "number",
     "placed_at_iso",
