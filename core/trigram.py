@@ -1,9 +1,9 @@
-"""Trigram indexes for `icontains` search on PostgreSQL, created from migrations.
+"""Trigram indexes for `icontains` search, created from migrations.
 
 Django runs `UPPER("col"::text) LIKE UPPER('%…%')` for icontains; a GIN index on
-`UPPER(col) gin_trgm_ops` serves it. SQLite has no such index, so these do nothing there. Where
-the database role may not create the pg_trgm extension, the index is skipped with a warning and
-search still works, only slower. Migrations import this module: keep its signatures stable.
+`UPPER(col) gin_trgm_ops` serves it. Where the database role may not create the pg_trgm
+extension, the index is skipped with a warning and search still works, only slower. Migrations
+import this module: keep its signatures stable.
 """
 
 import logging
@@ -17,8 +17,6 @@ logger = logging.getLogger(__name__)
 def trigram_index_create(
     schema_editor: BaseDatabaseSchemaEditor, *, name: str, table: str, columns: list[str]
 ) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
     try:
         with transaction.atomic(using=schema_editor.connection.alias):
             schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -30,8 +28,7 @@ def trigram_index_create(
 
 
 def trigram_index_drop(schema_editor: BaseDatabaseSchemaEditor, *, name: str) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def covering_trigrams(text: str, *, most: int = 4) -> list[str]:

@@ -1,7 +1,7 @@
 """R8: the seller's messages delivered today are counted on every case page and every send; a
 partial index on (seller, created_at) of delivered seller messages makes that count index-only.
-Built concurrently on PostgreSQL: a million-row message table keeps taking writes meanwhile
-(core/indexes.py; SQLite, for `make run`, builds it the plain way)."""
+Built concurrently: a million-row message table keeps taking writes meanwhile
+(core/indexes.py)."""
 
 from django.db import migrations, models
 

@@ -1,7 +1,7 @@
-"""Manage Orders search (issue 13): the order ID's 17 digits as a stored generated column, and on
-PostgreSQL trigram GIN indexes on it and on the buyer alias, so a search by order ID (with or
-without dashes, or a part of it) or by buyer alias is index lookups instead of comparing every
-order of the seller (core/trigram.py; SQLite searches the same columns without an index)."""
+"""Manage Orders search (issue 13): the order ID's 17 digits as a stored generated column, and
+trigram GIN indexes on it and on the buyer alias, so a search by order ID (with or without
+dashes, or a part of it) or by buyer alias is index lookups instead of comparing every order of
+the seller (core/trigram.py)."""
 
 import django.db.models.functions.text
 from django.db import migrations, models
