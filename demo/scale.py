@@ -6,13 +6,11 @@ Closed; waiting for a response, answered, No Response Needed, with a report, blo
 minutes to two years old; some messages carry attachments (rows pointing at a few
 small shared files).
 
-Rows are generated in Python from one seeded random generator and written set-based: on
-PostgreSQL with COPY (psycopg 3), the secondary indexes of the big tables dropped during the load
-and built again after it, foreign keys checked by construction; elsewhere with executemany. The
-inbox summary of every case is then computed by
-`cases.services.case_summaries_refresh_id_range` (one SQL UPDATE on PostgreSQL), which
-computes what `cases.services.case_summaries_refresh` computes (tests/test_seed_scale.py compares
-them); on other databases by that function itself.
+Rows are generated in Python from one seeded random generator and written set-based with COPY
+(psycopg 3), the secondary indexes of the big tables dropped during the load and built again
+after it, foreign keys checked by construction. The inbox summary of every case is then computed
+by `cases.services.case_summaries_refresh_id_range` (one SQL UPDATE), which computes what
+`cases.services.case_summaries_refresh` computes (tests/test_seed_scale.py compares them).
 
 Every user has the same password (`SCALE_PASSWORD`, hashed once). The large seller's owner is
 `LARGE_OWNER_EMAIL`.
@@ -182,12 +180,11 @@ class Table:
 
 
 class Writer:
-    """Writes tables' rows in bulk: COPY on PostgreSQL, executemany elsewhere. Parents are
-    always flushed before their children (`tables` is in that order)."""
+    """Writes tables' rows in bulk with COPY. Parents are always flushed before their children
+    (`tables` is in that order)."""
 
     def __init__(self, tables: list[Table]) -> None:
         self.tables = tables
-        self.postgres = connection.vendor == "postgresql"
         for table in tables:
             table.first_id = table.next_id = self._first_id(table)
 
@@ -195,11 +192,9 @@ class Writer:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table.name}")  # noqa: S608
             (max_id,) = cursor.fetchone()
-            if self.postgres:
-                cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id'))")
-                (seq,) = cursor.fetchone()
-                max_id = max(max_id, seq)
-        return int(max_id) + 1
+            cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id'))")
+            (seq,) = cursor.fetchone()
+        return int(max(max_id, seq)) + 1
 
     def maybe_flush(self) -> None:
         if any(len(t.rows) >= FLUSH_ROWS for t in self.tables):
@@ -215,21 +210,12 @@ class Writer:
     def _write(self, table: Table) -> None:
         columns = ", ".join(f'"{c}"' for c in table.columns)
         with connection.cursor() as cursor:
-            if self.postgres:
-                raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-                with raw.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
-                    for row in table.rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(table.columns))
-                cursor.executemany(
-                    f"INSERT INTO {table.name} ({columns}) VALUES ({marks})",  # noqa: S608
-                    table.rows,
-                )
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+                for row in table.rows:
+                    copy.write_row(row)
 
     def sequences_set(self) -> None:
-        if not self.postgres:
-            return
         with connection.cursor() as cursor:
             for table in self.tables:
                 if table.next_id > table.first_id:
@@ -239,7 +225,7 @@ class Writer:
                     )
 
 
-# ---- PostgreSQL bulk-load helpers
+# ---- bulk-load helpers
 
 
 def _secondary_indexes(tables: list[str]) -> list[tuple[str, str]]:
@@ -850,26 +836,23 @@ def scale_seed(
     plan = ScalePlan.for_scale(scale)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         builder = ScaleBuilder(plan, seed, timezone.now())
-        dropped: list[tuple[str, str]] = []
         with connection.cursor() as cursor:
-            if postgres:
-                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-                cursor.execute("SET LOCAL synchronous_commit = off")
-                # Foreign keys hold by construction; skip their per-row checks (superuser only).
-                try:
-                    with transaction.atomic():
-                        cursor.execute("SET LOCAL session_replication_role = replica")
-                except Exception:  # noqa: BLE001, S110  (not a superuser: the checks stay on)
-                    pass
-                dropped = _secondary_indexes(
-                    [t.name for t in builder.tables] + [CaseSearchText._meta.db_table]
-                )
-                for name, _ in dropped:
-                    cursor.execute(f'DROP INDEX "{name}"')
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            # Foreign keys hold by construction; skip their per-row checks (superuser only).
+            try:
+                with transaction.atomic():
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+            except Exception:  # noqa: BLE001, S110  (not a superuser: the checks stay on)
+                pass
+            dropped = _secondary_indexes(
+                [t.name for t in builder.tables] + [CaseSearchText._meta.db_table]
+            )
+            for name, _ in dropped:
+                cursor.execute(f'DROP INDEX "{name}"')
         say(f"dropped {len(dropped)} secondary indexes for the load")
         counts = builder.build(progress_factory)
         started = _time(seconds, "rows", started)
@@ -880,8 +863,7 @@ def scale_seed(
         with connection.cursor() as cursor:
             for _name, definition in tqdm(dropped, desc="indexes", unit="index", disable=not log):
                 cursor.execute(definition)
-            if postgres:
-                cursor.execute("SET LOCAL session_replication_role = origin")
+            cursor.execute("SET LOCAL session_replication_role = origin")
         builder.writer.sequences_set()
         started = _time(seconds, "indexes", started)
         large_id = builder.seller.first_id
@@ -897,4 +879,4 @@ def scale_seed(
 def vacuum_analyze() -> None:
     """What autovacuum gives a database in steady state: statistics and the visibility map."""
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
