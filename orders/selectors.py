@@ -1,5 +1,6 @@
 import operator
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial, reduce
 from typing import Any
@@ -7,18 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet, Value
-from django.db.models.functions import StrIndex, Upper
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from accounts.aliases import alias_may_contain
 from accounts.models import Relationship, SellerAccount, User
-from core.pagination import (
-    CappedPage,
-    capped_page,
-    capped_page_of,
-    capped_page_sql,
-    page_number_for,
-)
+from core.pagination import CappedPage, capped_page_of, capped_page_sql, page_number_for
 from core.rows import fields_in_model_order
 from core.trigram import covering_trigrams
 from orders.models import Order, OrderItem, Product
@@ -32,15 +27,38 @@ ALIAS_LOOKUP_MIN_CHARS = 3
 def order_list_for_seller(
     *, seller: SellerAccount, status: str = "", query: str = ""
 ) -> QuerySet[Order]:
-    """Manage Orders: the seller's own orders, newest first; search by order ID or buyer alias."""
+    """The seller's orders, newest first, under Manage Orders' status and search (by order ID
+    or buyer alias, `_order_search_sides`): what the order report lists. The page itself is
+    `order_page_for_seller`."""
     orders = Order.objects.filter(seller=seller)
     if status:
         orders = orders.filter(status=status)
     query = query.strip()
     if query:
-        orders = orders.filter(id__in=_order_ids_matching(seller=seller, query=query))
+        params: dict[str, Any] = {"seller": seller.pk}
+        sides = _order_search_sides(query, own="o.seller_id = %(seller)s", params=params)
+        if not sides:
+            return orders.none()
+        union = " UNION ".join(sides)
+        sql, values = _positional(f"SELECT id FROM ({union}) AS matching", params)  # noqa: S608
+        orders = orders.filter(id__in=RawSQL(sql, values))  # noqa: S611  (values as params)
     # What the list shows: the alias (relationship); the items come from order_item_lines.
     return orders.select_related("relationship")
+
+
+_NAMED_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _positional(sql: str, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    """`sql` with its named placeholders (`%(name)s`, as capped_page_sql takes them) made the
+    ORM's positional ones, and their values in that order: RawSQL takes no names."""
+    values: list[Any] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        values.append(params[match[1]])
+        return "%s"
+
+    return _NAMED_PLACEHOLDER.sub(placeholder, sql), values
 
 
 ORDER_COUNT_CAP = 1000
@@ -52,54 +70,16 @@ def order_page_for_seller(
     """One page of Manage Orders, counting at most ORDER_COUNT_CAP orders ("1000+"): an exact
     count of a large seller's orders cost more than the page itself.
 
-    On PostgreSQL, one plain statement (`_order_page_sql`). Elsewhere the ORM: without a search,
-    `capped_page`; with one, the search runs once, not twice (to count, then for the page): the
-    IDs of the matching orders in list order, as many as the count needs, then the page's orders
-    by ID. Past the IDs read (a page beyond the cap), the page is read as capped_page reads it."""
+    The capped count and the page's orders, each with its buyer alias, in one plain statement
+    into the models (Model.from_db): the ORM took longer to build the page than the database
+    took to run it.
+
+    A search first gathers the matching orders (`_order_search_sides`) once, as a materialized
+    WITH: the count and the page both read it, and the page joins only its own rows to their
+    orders. Each side keeps the newest orders up to what the count and the page need: the
+    first of them of the union are the same (tests/orders/test_order_page_sql.py pages past
+    the cap to hold it)."""
     query = query.strip()
-    if connection.vendor == "postgresql":
-        return _order_page_sql(
-            seller=seller, status=status, query=query, page_number=page_number, per_page=per_page
-        )
-    return _order_page_orm(
-        seller=seller, status=status, query=query, page_number=page_number, per_page=per_page
-    )
-
-
-def _order_page_orm(
-    *, seller: SellerAccount, status: str, query: str, page_number: str | None, per_page: int
-) -> CappedPage[Order]:
-    orders = order_list_for_seller(seller=seller, status=status, query=query)
-    if not query:
-        return capped_page(orders, page_number, per_page=per_page, count_cap=ORDER_COUNT_CAP)
-    ids = list(orders.values_list("id", flat=True)[: ORDER_COUNT_CAP + 1])
-    count = len(ids)
-    number = page_number_for(page_number, count=count, per_page=per_page, count_cap=ORDER_COUNT_CAP)
-    offset = (number - 1) * per_page
-    if count <= ORDER_COUNT_CAP or offset + per_page + 1 <= count:
-        window = ids[offset : offset + per_page + 1]
-        by_id = Order.objects.filter(seller=seller, id__in=window).select_related("relationship")
-        rows = list(by_id) if window else []
-    else:
-        rows = list(orders[offset : offset + per_page + 1])
-    return capped_page_of(
-        rows, number=number, count=count, per_page=per_page, count_cap=ORDER_COUNT_CAP
-    )
-
-
-def _order_page_sql(
-    *, seller: SellerAccount, status: str, query: str, page_number: str | None, per_page: int
-) -> CappedPage[Order]:
-    """The page on PostgreSQL: the capped count and the page's orders, each with its buyer
-    alias, in one plain statement into the models (Model.from_db): the same page as the ORM
-    form above, which took longer to build than the database took to run it
-    (tests/orders/test_order_page_sql.py holds the two equal).
-
-    A search first gathers the matching orders (`_order_search_sides`: the same trigram index
-    lookups as `_order_ids_matching`) once, as a materialized WITH: the count and the page both
-    read it, and the page joins only its own rows to their orders. Each side keeps the newest
-    orders up to what the count and the page need: the first of them of the union are the same
-    (tests/orders/test_order_page_sql.py pages past the cap to hold it)."""
     params: dict[str, Any] = {"seller": seller.pk, "status": status}
     own = "o.seller_id = %(seller)s" + (" AND o.status = %(status)s" if status else "")
     page = partial(
@@ -143,15 +123,19 @@ _ORDER_ALIAS_JOIN = "JOIN messaging_relationship r ON r.id = o.relationship_id"
 
 
 def _order_search_sides(query: str, *, own: str, params: dict[str, Any]) -> list[str]:
-    """`_order_ids_matching` in plain SQL: a SELECT of (id, placed_at) of the seller's orders
-    (`own`) for each side that can match, the digits of the order IDs and the buyer aliases,
-    adding their values to `params`; none when `query` can be neither."""
+    """The search of Manage Orders and its report: a SELECT of (id, placed_at) of the seller's
+    orders (`own`, a condition on `orders_order o`) for each side that can match, adding their
+    values to `params`. The sides are the orders whose ID contains what was typed (digits,
+    dashes optional) and those whose buyer alias does, each trigram index lookups
+    (orders/0003). A side that cannot match is left out (an order ID typed with its dashes is
+    in no alias); none when `query` can be neither."""
     sides = []
     digits = order_number_digits(query)
     if digits is not None:
         probes, check_whole = _digits_probes(digits)
         conditions = [own, *_trigram_conditions("o.number_digits", probes, "digits", params)]
         if check_whole:
+            # A LIKE without the UPPER the index is built on: the planner keeps it a filter.
             params["digits"] = f"%{digits}%"
             conditions.append("o.number_digits LIKE %(digits)s")
         where = " AND ".join(conditions)
@@ -164,6 +148,9 @@ def _order_search_sides(query: str, *, own: str, params: dict[str, Any]) -> list
             *_trigram_conditions("r.buyer_alias", probes, "alias", params),
         ]
         if check_whole:
+            # STRPOS finds all of `query` as a plain substring, as icontains does (its LIKE
+            # escapes % and _), and is no expression the index serves: the planner keeps it a
+            # filter of the few relationships the probes found.
             params["alias"] = text.upper()
             conditions.append("STRPOS(UPPER(r.buyer_alias), %(alias)s) > 0")
         aliases = " AND ".join(conditions)
@@ -185,6 +172,37 @@ def _trigram_conditions(
         params[key] = f"%{connection.ops.prep_for_like_query(probe.upper())}%"
         conditions.append(f"UPPER({column}) LIKE %({key})s")
     return conditions
+
+
+def _digits_probes(digits: str) -> tuple[list[str], bool]:
+    """What a search of the 17 digits of order IDs asks the trigram index for, and whether the
+    digits must then be checked whole. There are only 1,000 trigrams of digits, each in tens of
+    thousands of orders at scale, so the index lookup of all eight trigrams of ten typed digits
+    read eight long posting lists (3 ms at 1,000,000 orders). Four trigrams that cover the
+    digits pick out the same handful of orders for a third of that (core/trigram.py); the
+    digits themselves are then checked as a filter."""
+    probes = covering_trigrams(digits)
+    return probes, probes != [digits]
+
+
+def _alias_probes(query: str) -> tuple[list[str], bool]:
+    """What a search of buyer aliases for `query` asks the trigram index for, and whether all
+    of `query` must then be checked as a plain substring.
+
+    Every alias ends in the same '@' and alias domain, so a trigram index lookup of a whole
+    alias reads the domain's trigrams, which every relationship of every seller has (hundreds of
+    milliseconds at scale). The index is asked for the part typed before the '@' (random letters
+    and digits, a handful of relationships), and those few are kept when they contain all of
+    `query`: the same relationships as looking for all of it, the domain left out of the index
+    lookup. A long query without an '@' (a run of digits, say) is asked of the index by a few
+    trigrams that cover it (core/trigram.py), then checked whole the same way."""
+    local_part, at, _ = query.partition("@")
+    if at and len(local_part) < ALIAS_LOOKUP_MIN_CHARS:
+        return [query], False
+    probes = covering_trigrams(local_part if at else query)
+    if not at and probes == [query]:
+        return [query], False
+    return probes, True
 
 
 def _order_with_alias(row: tuple[Any, ...]) -> Order:
@@ -227,90 +245,6 @@ _ORDER_ITEM_LINES_SQL = """
     SELECT i.order_id, i.quantity, p.title FROM {item} i JOIN {product} p ON p.id = i.product_id
     WHERE i.order_id IN ({ids}) ORDER BY i.id
 """
-
-
-def _order_ids_matching(*, seller: SellerAccount, query: str) -> QuerySet[Order, int]:
-    """Ids of the seller's orders whose ID contains what was typed (digits, dashes optional) or
-    whose buyer alias does. One UNION of two sides, each a trigram index lookup on PostgreSQL
-    (orders/0003): the digits of the order IDs, and the seller's relationships by alias. A side
-    that cannot match is left out: an order ID typed with its dashes is in no alias."""
-    # No ORDER BY inside a compound subquery (SQLite refuses it; Order has an ordering).
-    by_alias = None
-    if alias_may_contain(query, domain=settings.MESSAGING_ALIAS_DOMAIN):
-        aliases = _relationships_by_alias(seller=seller, query=query.lower())
-        by_alias = (
-            Order.objects.filter(seller=seller, relationship__in=aliases.values("id"))
-            .order_by()
-            .values_list("id", flat=True)
-        )
-    digits = order_number_digits(query)
-    if digits is None:
-        nothing = Order.objects.none().values_list("id", flat=True)
-        return by_alias if by_alias is not None else nothing
-    by_number = (
-        Order.objects.filter(_order_digits_contain(digits), seller=seller)
-        .order_by()
-        .values_list("id", flat=True)
-    )
-    return by_number.union(by_alias) if by_alias is not None else by_number
-
-
-def _digits_probes(digits: str) -> tuple[list[str], bool]:
-    """What a search of the 17 digits of order IDs asks the trigram index for, and whether the
-    digits must then be checked whole. There are only 1,000 trigrams of digits, each in tens of
-    thousands of orders at scale, so the index lookup of all eight trigrams of ten typed digits
-    read eight long posting lists (3 ms at 1,000,000 orders). Four trigrams that cover the
-    digits pick out the same handful of orders for a third of that (core/trigram.py); the
-    digits themselves are then checked as a filter."""
-    probes = covering_trigrams(digits)
-    return probes, probes != [digits]
-
-
-def _order_digits_contain(digits: str) -> Q:
-    """Orders whose 17 digits contain `digits` (`_digits_probes`). The whole digits are checked
-    with `contains`: a LIKE without the UPPER the index is built on, so the planner does not
-    take it to the index."""
-    probes, check_whole = _digits_probes(digits)
-    conditions = [Q(number_digits__icontains=probe) for probe in probes]
-    if check_whole:
-        conditions.insert(0, Q(number_digits__contains=digits))
-    return reduce(operator.and_, conditions)
-
-
-def _alias_probes(query: str) -> tuple[list[str], bool]:
-    """What a search of buyer aliases for `query` asks the trigram index for, and whether all
-    of `query` must then be checked as a plain substring.
-
-    Every alias ends in the same '@' and alias domain, so a trigram index lookup of a whole
-    alias reads the domain's trigrams, which every relationship of every seller has (hundreds of
-    milliseconds at scale). The index is asked for the part typed before the '@' (random letters
-    and digits, a handful of relationships), and those few are kept when they contain all of
-    `query`: the same relationships as looking for all of it, the domain left out of the index
-    lookup. A long query without an '@' (a run of digits, say) is asked of the index by a few
-    trigrams that cover it (core/trigram.py), then checked whole the same way."""
-    local_part, at, _ = query.partition("@")
-    if at and len(local_part) < ALIAS_LOOKUP_MIN_CHARS:
-        return [query], False
-    probes = covering_trigrams(local_part if at else query)
-    if not at and probes == [query]:
-        return [query], False
-    return probes, True
-
-
-def _relationships_by_alias(*, seller: SellerAccount, query: str) -> QuerySet[Relationship]:
-    """The seller's relationships whose buyer alias contains `query` (case-insensitively), by
-    `_alias_probes`. STRPOS finds `query` as a plain substring, as `icontains` does (its LIKE
-    escapes % and _), and is no expression the index serves, so the planner keeps it as a
-    filter."""
-    probes, check_whole = _alias_probes(query)
-    relationships = Relationship.objects.filter(
-        *(Q(buyer_alias__icontains=probe) for probe in probes), seller=seller
-    )
-    if not check_whole:
-        return relationships
-    return relationships.alias(
-        _query_at=StrIndex(Upper("buyer_alias"), Upper(Value(query)))
-    ).filter(_query_at__gt=0)
 
 
 def order_number_search(query: str, *, field: str = "number") -> Q:

@@ -238,6 +238,22 @@ class TestOrderReport:
         rows = self._rows(seller_client.get(REPORT_URL, {"status": "shipped"}))
         assert [row[0] for row in rows[1:]] == [shipped.number]
 
+    def test_csv_follows_the_page_search(self, seller, other_seller, seller_client):
+        """The report lists what the searched page lists: orders by their ID typed without
+        dashes, by their buyer alias, never another seller's."""
+        by_id = OrderFactory(seller=seller, number="970-1446448-9377198")
+        by_alias = OrderFactory(seller=seller)
+        OrderFactory(seller=seller, number="123-4567890-1234567")
+        OrderFactory(seller=other_seller, number="970-1446448-1111111")
+        for query, expected in [
+            ("14464489", [by_id]),
+            ("970-1446448", [by_id]),
+            (by_alias.relationship.buyer_alias.upper(), [by_alias]),
+            ("nothing-like-this", []),
+        ]:
+            rows = self._rows(seller_client.get(REPORT_URL, {"q": query}))
+            assert [row[0] for row in rows[1:]] == [order.number for order in expected], query
+
     def test_csv_neutralizes_spreadsheet_formulas(self, seller, seller_client):
         OrderFactory(seller=seller, ship_name="=HYPERLINK(1)")
         (row,) = self._records(seller_client.get(REPORT_URL))
