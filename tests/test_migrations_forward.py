@@ -107,7 +107,7 @@ def test_a_seeded_database_at_the_previous_head_migrates_forward():
         assert response.status_code == 200, url
         listed = list(response.context["page"].object_list)
         assert listed, url
-        # Case rows, or on PostgreSQL the rows of the unsearched page's SQL form (InboxRow).
+        # Each of the inbox's rows names a case of the demo seller.
         sellers = Case.objects.filter(pk__in=[row.pk for row in listed]).values_list(
             "seller_id", flat=True
         )

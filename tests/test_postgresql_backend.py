@@ -14,10 +14,7 @@ from psycopg.types.datetime import TimestamptzLoader
 from core.postgresql.base import TIMESTAMPTZ_OID, TimestamptzFastLoader
 from tests.factories import OrderFactory
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend"),
-]
+pytestmark = pytest.mark.django_db
 
 TIMESTAMPS = [
     "2026-12-01 10:00:00+00",
