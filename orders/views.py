@@ -20,7 +20,8 @@ from accounts.http import AuthenticatedRequest, SellerRequest
 from core.htmx import page_or_partial
 from orders import selectors
 from orders.forms import OrderFilterForm
-from orders.models import Order, OrderStatus
+from orders.models import Order
+from orders.presentation import order_status_badge_html
 from orders.report import order_report_rows
 
 ORDERS_PER_PAGE = 25
@@ -40,8 +41,7 @@ class OrderRow:
     placed_date: str
     placed_time: str
     items: list[tuple[int, str]]  # (quantity, product title)
-    status_label: str
-    badge_class: str  # as components/order_status_badge.html colours the status
+    status_badge: SafeString  # orders.presentation.order_status_badge_html
 
     @property
     def head_html(self) -> SafeString:
@@ -81,21 +81,9 @@ class OrderRow:
             '              <td class="text-end text-nowrap cell-total">'
             f"{escape(str(localize(order.total)))} {escape(order.currency)}</td>\n"
             '              <td class="cell-status">\n'
-            f'                <span class="badge rounded-pill {self.badge_class}">'
-            f"{escape(self.status_label)}</span>\n                {pending}\n"
+            f"                {self.status_badge}\n                {pending}\n"
             "              </td>\n            </tr>"
         )
-
-
-# components/order_status_badge.html's colours (the other pages include it; a test keeps the two
-# the same): one include per row cost as much as the rest of the row.
-STATUS_BADGE_CLASSES: dict[str, str] = {
-    OrderStatus.PENDING: "text-bg-warning",
-    OrderStatus.UNSHIPPED: "text-bg-primary",
-    OrderStatus.SHIPPED: "text-bg-info",
-    OrderStatus.DELIVERED: "text-bg-success",
-}
-OTHER_STATUS_BADGE_CLASS = "text-bg-secondary"
 
 
 def _number_url(viewname: str) -> Callable[[str], str]:
@@ -126,8 +114,7 @@ def order_rows(orders: Iterable[Order]) -> list[OrderRow]:
             contact_url(order.number),
             *placed_date_and_time(order.placed_at, months),
             items[order.pk],
-            order.get_status_display(),
-            STATUS_BADGE_CLASSES.get(order.status, OTHER_STATUS_BADGE_CLASS),
+            order_status_badge_html(order.status, order.get_status_display()),
         )
         for order in orders
     ]

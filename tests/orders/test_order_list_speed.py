@@ -13,7 +13,6 @@ import pytest
 from django.db import connection
 from django.template import engines
 from django.template.defaultfilters import date as date_filter
-from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -56,15 +55,33 @@ def test_row_dates_read_as_the_date_filter_wrote_them(language):
             )
 
 
-def test_row_badge_reads_as_the_shared_badge_template(seller):
-    for status in OrderStatus.values:
+BADGES = {
+    OrderStatus.PENDING: '<span class="badge rounded-pill text-bg-warning">Pending</span>',
+    OrderStatus.UNSHIPPED: '<span class="badge rounded-pill text-bg-primary">Unshipped</span>',
+    OrderStatus.SHIPPED: '<span class="badge rounded-pill text-bg-info">Shipped</span>',
+    OrderStatus.DELIVERED: '<span class="badge rounded-pill text-bg-success">Delivered</span>',
+    OrderStatus.CANCELED: '<span class="badge rounded-pill text-bg-secondary">Canceled</span>',
+}
+
+
+def test_row_badge_is_the_order_status_badge(seller):
+    """Manage Orders rows and the other order pages print the same badge: its colour by
+    status, its label the status's name."""
+    badge = engines["django"].from_string("{% load orders_tags %}{% order_status_badge order %}")
+    for status, expected in BADGES.items():
         order = OrderFactory(seller=seller, status=status)
         (row,) = order_rows([order])
-        badge = engines["django"].from_string(
-            '<span class="badge rounded-pill {{ row.badge_class }}">{{ row.status_label }}</span>'
+        assert row.status_badge == expected
+        assert badge.render({"order": order}) == expected
+
+
+def test_order_status_badge_in_the_buyers_language(seller):
+    order = OrderFactory(seller=seller, status=OrderStatus.SHIPPED)
+    badge = engines["django"].from_string("{% load orders_tags %}{% order_status_badge order %}")
+    with translation.override("de"):
+        assert badge.render({"order": order}) == (
+            '<span class="badge rounded-pill text-bg-info">Versandt</span>'
         )
-        shared = render_to_string("components/order_status_badge.html", {"order": order})
-        assert badge.render({"row": row}) == shared.strip()
 
 
 def test_row_urls_and_items(seller):
@@ -310,7 +327,7 @@ ROW_TEMPLATE = """{% load messaging_tags %}{% for row in rows %}{% with order=ro
               </td>
               <td class="text-end text-nowrap cell-total">{{ order.total }} {{ order.currency }}</td>
               <td class="cell-status">
-                <span class="badge rounded-pill {{ row.badge_class }}">{{ row.status_label }}</span>
+                {{ row.status_badge }}
                 {% if order.is_pending %}<div class="small text-danger-emphasis fw-semibold mt-1 do-not-ship">Payment not cleared — do not ship</div>{% endif %}
               </td>
             </tr>
