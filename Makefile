@@ -1,6 +1,8 @@
 # AlphaDiscounters Seller Central. `make run` serves the app with demo data; `make test` runs
-# every test. Both set up what they need first (.venv from requirements.lock, node_modules from
-# package-lock.json, the compiled translations from locale/*/LC_MESSAGES/django.po).
+# every test, on PostgreSQL (DATABASE_URL, else an embedded server under var/postgres that they
+# start and stop: config/embedded_postgres.py). Both set up what they need first (.venv from
+# requirements.lock, node_modules from package-lock.json, the compiled translations from
+# locale/*/LC_MESSAGES/django.po).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -29,8 +31,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(PIP_STAMP)
 setup: $(PIP_STAMP) $(NPM_STAMP) $(MO_FILES)
 
 run: setup
-	$(PY) manage.py migrate --noinput
-	bash scripts/run.sh
+	$(PY) scripts/run.py
 
 test: setup
 	bash scripts/ensure-browser.sh

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ  # type: ignore[import-untyped]  # ships neither types nor a py.typed marker
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -108,29 +109,22 @@ CONTENT_SECURITY_POLICY = env(
 )
 
 # ---- DATABASE
-# https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-notes
-# Default: a SQLite file in WAL mode so the web server, the worker and the relay can share it.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        }
+# PostgreSQL only. DATABASE_URL names the server (production, CI); `make run` and `make test`
+# set it to an embedded server under var/ when it is unset (config/embedded_postgres.py).
+DATABASES = {"default": env.db("DATABASE_URL")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name a PostgreSQL database (postgres://user@host:port/name): "
+        "PostgreSQL is the only database this project runs on."
     )
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Django's backend, its timestamps read by psycopg's C loader (core/postgresql/base.py).
-        DATABASES["default"]["ENGINE"] = "core.postgresql"
-        # PostgreSQL's JIT compiles the inbox-summary and metrics queries anew each time; measured
-        # in bench/periodic.py it cost ~1.3 s of every 1.4 s refresh of 1,000 cases. Our queries
-        # are short OLTP ones that it never speeds up.
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# Django's backend, its timestamps read by psycopg's C loader (core/postgresql/base.py).
+DATABASES["default"]["ENGINE"] = "core.postgresql"
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles the inbox-summary and metrics queries anew each time; measured in
+# bench/periodic.py it cost ~1.3 s of every 1.4 s refresh of 1,000 cases. Our queries are short
+# OLTP ones that it never speeds up.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 # ---- CACHE AND SESSIONS

@@ -7,6 +7,13 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 os.environ.setdefault("INBOUND_EMAIL_TOKEN", "local-inbound-token")
 
+from pathlib import Path  # noqa: E402
+
+from config.embedded_postgres import use_when_unset  # noqa: E402
+
+# No DATABASE_URL: the embedded PostgreSQL under var/postgres (`make run` starts it first).
+use_when_unset(Path(__file__).resolve().parent.parent.parent / "var" / "postgres")
+
 from config.settings.base import *  # noqa: E402
 
 VAR_DIR.mkdir(exist_ok=True)

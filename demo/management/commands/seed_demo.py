@@ -4,7 +4,7 @@
 - `demo.stories`: the demo cases and the sellers' own messages, played through the services;
 - `demo.bulk`: `--orders N --cases N`, the benchmark top-up inserted in bulk.
 
-Prints the demo logins as `<role> <email> <password>`, one a line (scripts/run.sh reads them).
+Prints the demo logins as `<role> <email> <password>`, one a line (scripts/run.py reads them).
 """
 
 import random
