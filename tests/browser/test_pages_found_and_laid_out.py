@@ -1,4 +1,4 @@
-"""Issue 8 items 7, 8, 10, 13 and 14 in Chromium: from an order to its conversations, order IDs
+"""In Chromium: from an order to its conversations, order IDs
 typed without dashes and "Search all cases", buyers reaching a storefront and anonymous visitors
 signing in from it, a German buyer's pages, and the layouts at phone and desktop widths
 (Manage Orders at 390 px, the staff reports queue at 1280 px).
@@ -62,7 +62,7 @@ def _inside_viewport(page, locator) -> None:
     assert box["x"] + box["width"] <= width, (box, width)
 
 
-def test_item7_order_pages_link_to_their_conversations(page):
+def test_order_pages_link_to_their_conversations(page):
     seller = SellerAccountFactory(business_name="Acme Outfitters", slug="acme")
     owner = seller_user(seller)
     buyer = BuyerFactory()
@@ -95,7 +95,7 @@ def test_item7_order_pages_link_to_their_conversations(page):
     _settle(page)
 
 
-def test_item8_inbox_finds_an_order_id_typed_without_dashes_and_offers_search_all(page):
+def test_inbox_finds_an_order_id_typed_without_dashes_and_offers_search_all(page):
     seller = SellerAccountFactory(slug="dashes")
     owner = seller_user(seller)
     order = OrderFactory(seller=seller, number=NUMBER)
@@ -127,7 +127,7 @@ def test_item8_inbox_finds_an_order_id_typed_without_dashes_and_offers_search_al
     _settle(page)
 
 
-def test_item10_buyer_reaches_the_storefront_and_anonymous_visitors_sign_in_from_it(page):
+def test_buyer_reaches_the_storefront_and_anonymous_visitors_sign_in_from_it(page):
     seller = SellerAccountFactory(business_name="Kyoto Handmade", slug="kyoto")
     ProductFactory(seller=seller, title="Tea bowl")
     buyer = BuyerFactory()
@@ -170,7 +170,7 @@ def test_item10_buyer_reaches_the_storefront_and_anonymous_visitors_sign_in_from
     _settle(page)
 
 
-def test_item13_a_german_buyer_browses_in_german(page):
+def test_a_german_buyer_browses_in_german(page):
     seller = SellerAccountFactory(business_name="Nordic Home", slug="nordic")
     owner = seller_user(seller)
     buyer = BuyerFactory()
@@ -201,7 +201,7 @@ def test_item13_a_german_buyer_browses_in_german(page):
     _settle(page)
 
 
-def test_item14_manage_orders_at_390px_keeps_status_and_do_not_ship_in_view(page):
+def test_manage_orders_at_390px_keeps_status_and_do_not_ship_in_view(page):
     seller = SellerAccountFactory(slug="phone-shop")
     owner = seller_user(seller)
     buyer = BuyerFactory()
@@ -234,7 +234,7 @@ def test_item14_manage_orders_at_390px_keeps_status_and_do_not_ship_in_view(page
     _settle(page)
 
 
-def test_item14_staff_reports_queue_at_1280px_shows_the_message(page):
+def test_staff_reports_queue_at_1280px_shows_the_message(page):
     staff = StaffFactory()
     seller = SellerAccountFactory(slug="report-shop")
     owner = seller_user(seller)
