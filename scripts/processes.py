@@ -1,9 +1,11 @@
 """Process and port helpers shared by scripts/, bench/ and tests/integration/: a free port, a
-bounded wait, children in their own process group with a log file, and stopping those groups
-(SIGTERM, then SIGKILL).
+bounded wait, children in their own process group with a log file, a named set of them
+(Processes), stopping those groups (SIGTERM, then SIGKILL), and what /proc says of a process
+(its children, its memory).
 
 Scripts and benchmarks put the repository root on sys.path and import
-`from scripts.processes import ...`; the tests find it through pytest's rootdir.
+`from scripts.processes import ...`; the tests find it through pytest's rootdir. The app's own
+commands (manage.py, gunicorn, a Celery worker, the relay, Redis) are in scripts/commands.py.
 """
 
 import contextlib
@@ -24,7 +26,8 @@ T = TypeVar("T")
 
 
 class WaitTimeout(TimeoutError):
-    """wait_until gave up; the message names what it waited for."""
+    """A wait gave up (time ran out, or the process waited for exited); the message names what
+    it waited for."""
 
 
 def free_port() -> int:
@@ -56,6 +59,18 @@ def wait_until(
         if time.monotonic() > deadline:
             raise WaitTimeout(f"gave up after {timeout:.0f} s waiting for {what}")
         time.sleep(interval)
+
+
+def wait_for_port(
+    port: int, process: subprocess.Popen[bytes], *, timeout: float, what: str
+) -> None:
+    """Wait until something answers on `port` of 127.0.0.1; WaitTimeout naming `what` after
+    `timeout` seconds, or as soon as `process` (the one that should listen) exits."""
+    wait_until(lambda: process.poll() is not None or port_answers(port), timeout=timeout, what=what)
+    if process.poll() is not None:
+        raise WaitTimeout(
+            f"{what} exited (status {process.returncode}) before port {port} answered"
+        )
 
 
 def start_process(
@@ -106,3 +121,68 @@ def stop_process_group(process: subprocess.Popen[bytes], *, timeout: float) -> i
     again); returns the exit status."""
     stop_process_groups({"": process}, timeout=timeout, kill_wait=timeout)
     return process.returncode
+
+
+class Processes:
+    """Named children, each in its own process group and logging to <log_dir>/<name>.log; all
+    stopped by stop_all (SIGTERM, then SIGKILL), whatever happened before."""
+
+    def __init__(self, log_dir: Path, *, cwd: Path) -> None:
+        self.log_dir = log_dir
+        self.cwd = cwd
+        self.running: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(
+        self, name: str, args: Sequence[str], env: Mapping[str, str]
+    ) -> subprocess.Popen[bytes]:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        process = start_process(args, env=env, log_path=self.log_path(name), cwd=self.cwd)
+        self.running[name] = process
+        return process
+
+    def log_path(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def log(self, name: str) -> str:
+        """What the process printed so far ("" before it started)."""
+        path = self.log_path(name)
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def dead(self) -> list[str]:
+        """The names of the processes that have exited."""
+        return [name for name, process in self.running.items() if process.poll() is not None]
+
+    def stop_all(self, timeout: float = 20) -> list[str]:
+        """Stop every one; returns the names of those that had to be killed."""
+        return stop_process_groups(self.running, timeout=timeout)
+
+
+# ---- what /proc says of a process (Linux)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers under its master)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = (entry / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+    return found
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (peak RSS) of a process, in KB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0])
+    return values
+
+
+def peak_reset(pid: int) -> None:
+    """Start measuring the peak RSS (VmHWM) afresh: 5 > /proc/PID/clear_refs."""
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/clear_refs").write_text("5")

@@ -25,7 +25,6 @@ import json
 import os
 import re
 import secrets
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,22 +41,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.processes import (  # noqa: E402  (the repository root is on sys.path now)
+from scripts.commands import BIN, CommandFailed, manage  # noqa: E402  (root on sys.path now)
+from scripts.databases import database_drop, database_ensure  # noqa: E402
+from scripts.processes import (  # noqa: E402
+    HOST,
+    Processes,
     WaitTimeout,
     free_port,
     port_answers,
-    start_process,
-    stop_process_groups,
     wait_until,
 )
 
-VENV_BIN = ROOT / ".venv" / "bin"
-PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 POSTGRES = os.environ.get("PRODCHECK_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("PRODCHECK_REDIS", "redis://127.0.0.1:6379")
 DATABASE = "sellercentral_prodcheck"
 BROKER_DB, CACHE_DB = 12, 13
-HOST = "127.0.0.1"
 
 
 class CheckFailed(Exception):
@@ -71,13 +69,6 @@ def step(text: str) -> None:
 # ---- the servers it needs
 
 
-def postgres_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
 def redis_client(db: int) -> Any:
     import redis
 
@@ -86,8 +77,7 @@ def redis_client(db: int) -> Any:
 
 def database_fresh() -> None:
     try:
-        postgres_admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        postgres_admin(f'CREATE DATABASE "{DATABASE}"')
+        database_ensure(f"{POSTGRES}/{DATABASE}", fresh=True)
     except Exception as exc:
         raise CheckFailed(f"PostgreSQL at {POSTGRES} did not answer or refused ({exc})") from exc
 
@@ -142,24 +132,13 @@ class Stack:
 
     def __init__(self, env: dict[str, str], logs: Path) -> None:
         self.env = env
-        self.logs = logs
-        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.processes = Processes(logs, cwd=ROOT)
 
     def manage(self, *args: str, timeout: float = 300) -> str:
-        result = subprocess.run(  # noqa: S603
-            [PYTHON, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise CheckFailed(
-                f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-            )
-        return result.stdout
+        try:
+            return manage(*args, env=self.env, timeout=timeout)
+        except CommandFailed as failed:
+            raise CheckFailed(str(failed)) from None
 
     def start_procfile(self) -> None:
         for line in (ROOT / "deploy" / "Procfile").read_text().splitlines():
@@ -167,25 +146,23 @@ class Stack:
             if match is None:
                 continue
             name, command = match.groups()
-            self.processes[name] = start_process(
-                ["bash", "-c", f"exec {command}"],  # (${VAR:-default} as a shell does)
-                env=self.env,
-                log_path=self.logs / f"{name}.log",
-                cwd=ROOT,
-            )
-            step(f"started {name} (pid {self.processes[name].pid}): {command}")
+            # Through bash: the lines use ${VAR:-default}.
+            process = self.processes.start(name, ["bash", "-c", f"exec {command}"], self.env)
+            step(f"started {name} (pid {process.pid}): {command}")
+
+    def names(self) -> list[str]:
+        return list(self.processes.running)
 
     def log(self, name: str) -> str:
-        path = self.logs / f"{name}.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+        return self.processes.log(name)
 
     def dead(self) -> list[str]:
-        return [name for name, process in self.processes.items() if process.poll() is not None]
+        return self.processes.dead()
 
     def stop(self) -> None:
-        for name in stop_process_groups(self.processes, timeout=30):
+        for name in self.processes.stop_all(timeout=30):
             step(f"{name} did not stop within 30 s: killed")
-        step("stopped " + ", ".join(self.processes) if self.processes else "nothing to stop")
+        step("stopped " + ", ".join(self.names()) if self.names() else "nothing to stop")
 
 
 # ---- a browser: cookies by hand (Secure cookies over plain http to the local gunicorn)
@@ -402,7 +379,7 @@ def main() -> int:
         }
         env.update(
             {
-                "PATH": f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+                "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
                 "PYTHONUNBUFFERED": "1",
                 "DJANGO_SETTINGS_MODULE": "config.settings.production",
                 "SECRET_KEY": secrets.token_urlsafe(50),
@@ -434,12 +411,12 @@ def main() -> int:
         finally:
             stack.stop()
             if not ok:
-                for name in stack.processes:
+                for name in stack.names():
                     print(f"---- {name}.log (last 60 lines)", file=sys.stderr)
                     print("\n".join(stack.log(name).splitlines()[-60:]), file=sys.stderr)
             if not args.keep_database:
                 with contextlib.suppress(Exception):
-                    postgres_admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+                    database_drop(f"{POSTGRES}/{DATABASE}")
             with contextlib.suppress(Exception):
                 redis_fresh()
     if ok:
