@@ -32,52 +32,29 @@ import html
 import http.client
 import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.processes import free_port  # noqa: E402  (the root is on sys.path now)
+from bench.figures import machine_line  # noqa: E402  (the root is on sys.path now)
+from scripts.commands import CommandFailed, gunicorn_command, local_env, manage  # noqa: E402
+from scripts.databases import database_ensure  # noqa: E402
+from scripts.processes import (  # noqa: E402
+    HOST,
+    Processes,
+    WaitTimeout,
+    free_port,
+    wait_for_port,
+)
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sellercentral_idle_tabs"
-SETTINGS = "config.settings.local"
+LOG_DIR = ROOT / "var" / "idle-tabs"
 POLLER = re.compile(r'id="(?:case-live|inbox-live)"[^>]*?hx-get="([^"]+)"')
-
-
-def database_ensure(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def env_for(database_url: str, poll_seconds: float) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE=SETTINGS,
-        DATABASE_URL=database_url,
-        DEBUG="false",
-        MESSAGING_LIVE_POLL_SECONDS=str(poll_seconds),
-        # The demo's emails are queued to nowhere: no worker runs, and var/broker stays clean.
-        CELERY_BROKER_URL="memory://",
-        CONN_MAX_AGE=env.get("CONN_MAX_AGE", "600"),
-    )
-    return env
 
 
 def prepare(tabs: int) -> tuple[list[str], list[tuple[str, str]]]:
@@ -131,9 +108,9 @@ class Tab(threading.Thread):
         self.interval, self.offset, self.stop_at, self.results = interval, offset, stop_at, results
 
     def run(self) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
         next_at = time.monotonic() + self.offset
-        headers = {"Cookie": self.cookie, "HX-Request": "true", "Host": "127.0.0.1"}
+        headers = {"Cookie": self.cookie, "HX-Request": "true", "Host": HOST}
         while next_at < self.stop_at:
             wait = next_at - time.monotonic()
             if wait > 0:
@@ -152,7 +129,7 @@ class Tab(threading.Thread):
             except (OSError, http.client.HTTPException):
                 self.results.append((0, time.monotonic() - started))
                 connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
             next_at += self.interval
         connection.close()
 
@@ -241,49 +218,31 @@ def main() -> int:
     parser.add_argument("--no-seed", action="store_true")
     args = parser.parse_args()
 
-    env = env_for(args.database_url, args.interval)
+    env = local_env(
+        args.database_url,
+        MESSAGING_LIVE_POLL_SECONDS=str(args.interval),
+        # The demo's emails are queued to nowhere: no worker runs, and var/broker stays clean.
+        CELERY_BROKER_URL="memory://",
+        CONN_MAX_AGE=os.environ.get("CONN_MAX_AGE", "600"),
+    )
     os.environ.update(env)
     database_ensure(args.database_url)
-    manage = [sys.executable, str(ROOT / "manage.py")]
     if not args.no_seed:
-        # Our own commands, built from this interpreter's path: no untrusted input.
-        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True)  # noqa: S603
-        subprocess.run([*manage, "seed_demo"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+        manage("migrate", "--no-input", "-v", "0", env=env, timeout=900)
+        manage("seed_demo", env=env, timeout=1800)
     cookies, urls = prepare(args.tabs)
 
     port = free_port()
-    gunicorn = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    processes = Processes(LOG_DIR, cwd=ROOT)
+    gunicorn = processes.start("gunicorn", gunicorn_command(port, workers=1), env)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or gunicorn.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.2)
+        wait_for_port(port, gunicorn, timeout=30, what="gunicorn")
         import django
-        import psutil
 
-        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"Idle tabs benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
         print(
-            f"machine: {os.uname().machine}, {psutil.cpu_count()} cores, load average {load}; "
-            f"Django {django.get_version()}, gunicorn 1 sync worker, {SETTINGS} DEBUG off"
+            f"{machine_line()}; Django {django.get_version()}, gunicorn 1 sync worker, "
+            f"{env['DJANGO_SETTINGS_MODULE']} DEBUG off"
         )
         print(
             f"{args.tabs} tabs, each polling every {args.interval:g} s, "
@@ -310,11 +269,7 @@ def main() -> int:
             ),
         ]
     finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        try:
-            gunicorn.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            gunicorn.kill()
+        processes.stop_all()
 
     header = (
         f"{'tabs on':<32}{'req/s':>7}{'answers':>14}{'median ms':>11}{'p95 ms':>8}"
@@ -340,4 +295,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except (CommandFailed, WaitTimeout) as failed:
+        raise SystemExit(f"{failed}\n(logs in {LOG_DIR})") from None

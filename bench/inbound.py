@@ -20,7 +20,6 @@ Then it stops every process it started. Logs under var/inbound/.
 """
 
 import argparse
-import json
 import os
 import smtplib
 import subprocess
@@ -34,11 +33,21 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
 
-import load  # noqa: E402  (bench/load.py: process and port helpers)
+from bench.figures import load_average  # noqa: E402  (the root is on sys.path now)
+from scripts.commands import (  # noqa: E402
+    CommandFailed,
+    celery_worker_command,
+    local_env,
+    manage,
+    relay_command,
+    shell_json,
+)
+from scripts.databases import database_ensure  # noqa: E402
+from scripts.processes import HOST, Processes, WaitTimeout, free_port, wait_for_port  # noqa: E402
 
-load.OUT_DIR = ROOT / "var" / "inbound"
+OUT_DIR = ROOT / "var" / "inbound"
 
 FACTS = """
 import json
@@ -49,7 +58,7 @@ for r in Relationship.objects.select_related("buyer").order_by("pk"):
     order = Order.objects.filter(relationship=r).order_by("-placed_at").first()
     if order is not None and r.seller_alias:
         pairs.append({"alias": r.seller_alias, "buyer": r.buyer.email, "order": order.number})
-print("FACTS " + json.dumps(pairs))
+print("JSON " + json.dumps(pairs))
 """
 
 
@@ -69,7 +78,7 @@ def _mail(pair: dict[str, str], n: int, run: str) -> EmailMessage:
 def _send(port: int, mails: list[EmailMessage], accepted: list[int], errors: list[str]) -> None:
     done = 0
     try:
-        with smtplib.SMTP("127.0.0.1", port, timeout=60) as smtp:
+        with smtplib.SMTP(HOST, port, timeout=60) as smtp:
             for mail in mails:
                 try:
                     smtp.send_message(mail)
@@ -98,7 +107,7 @@ def _last_processed(url: str, since: int) -> float:
     return float(row[0] or 0)
 
 
-def _cpu_seconds(processes: "load.Processes") -> dict[str, float]:
+def _cpu_seconds(processes: Processes) -> dict[str, float]:
     """CPU seconds (user + system) used so far by each started process with its children, by
     this script (the SMTP clients) and by every PostgreSQL process on the machine."""
     import psutil
@@ -135,31 +144,17 @@ def main() -> None:
     parser.add_argument("--drain-timeout", type=int, default=600)
     options = parser.parse_args()
 
-    load.OUT_DIR.mkdir(parents=True, exist_ok=True)
     run = f"ib{int(time.time()) % 100000}"
-    load.database_ensure(options.database_url, fresh=options.fresh)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",
-            "DATABASE_URL": options.database_url,
-            "DEBUG": "false",
-            "CELERY_BROKER_URL": options.broker_url,
-            "EMAIL_URL": "dummymail://",
-            "MEDIA_ROOT": str(ROOT / "var" / "inbound-media"),
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
+    database_ensure(options.database_url, fresh=options.fresh)
+    env = local_env(
+        options.database_url,
+        CELERY_BROKER_URL=options.broker_url,
+        MEDIA_ROOT=str(ROOT / "var" / "inbound-media"),
     )
     print("migrating and seeding…", flush=True)
-    load.manage("migrate", "--noinput", env=env, timeout=900)
-    load.manage("seed_demo", env=env, timeout=1800)
-    facts = next(
-        line
-        for line in load.manage("shell", "-c", FACTS, env=env, timeout=300).splitlines()
-        if line.startswith("FACTS ")
-    )
-    pairs = json.loads(facts.removeprefix("FACTS "))
+    manage("migrate", "--noinput", env=env, timeout=900)
+    manage("seed_demo", env=env, timeout=1800)
+    pairs = shell_json(FACTS, env=env, timeout=300)
     if not pairs:
         raise SystemExit("no buyer-seller relationship with an order to mail about")
     import redis
@@ -171,40 +166,21 @@ def main() -> None:
         )
 
     mails = [_mail(pairs[n % len(pairs)], n, run) for n in range(options.mails)]
-    relay_port = load.free_port()
-    processes = load.Processes()
+    relay_port = free_port()
+    processes = Processes(OUT_DIR, cwd=ROOT)
     try:
-        relay = processes.start(
-            "relay",
-            [*load.MANAGE, "runmailrelay", "--host", "127.0.0.1", "--port", str(relay_port)],
-            env,
-        )
-        load.wait_until(
-            lambda: relay.poll() is not None or load.port_answers(relay_port),
-            timeout=90,
-            what="the relay",
-        )
+        relay = processes.start("relay", relay_command(relay_port), env)
+        wait_for_port(relay_port, relay, timeout=90, what="the relay")
         processes.start(
-            "worker",
-            [
-                str(load.BIN / "celery"),
-                "-A",
-                "config",
-                "worker",
-                "--loglevel=WARNING",
-                f"--concurrency={options.concurrency}",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            env,
+            "worker", celery_worker_command(f"--concurrency={options.concurrency}"), env
         )
         time.sleep(5)  # the worker imports the app before it takes tasks
         if processes.dead():
-            raise SystemExit(f"did not start: {processes.dead()} (logs in {load.OUT_DIR})")
+            raise SystemExit(f"did not start: {processes.dead()} (logs in {OUT_DIR})")
         print(
             f"sending {len(mails):,} mails over {options.threads} SMTP connections to "
-            f"127.0.0.1:{relay_port} ({len(pairs)} buyer/seller pairs; load "
-            f"{load.load_average()})…",
+            f"{HOST}:{relay_port} ({len(pairs)} buyer/seller pairs; load "
+            f"{load_average()})…",
             flush=True,
         )
         accepted: list[int] = []
@@ -233,14 +209,14 @@ def main() -> None:
             if not statuses.get("received") or time.monotonic() > deadline:
                 break
             if processes.dead():
-                raise SystemExit(f"died: {processes.dead()} (logs in {load.OUT_DIR})")
+                raise SystemExit(f"died: {processes.dead()} (logs in {OUT_DIR})")
             time.sleep(0.5)
         end_to_end = _last_processed(options.database_url, since) - started_wall
         stored = statuses.get("accepted", 0)
         print(
             f"worker: {stored:,} stored as messages, {end_to_end:.1f} s from the first mail sent "
             f"to the last processed = {stored / end_to_end:.0f} mails/s end to end "
-            f"(statuses {statuses}; load {load.load_average()})",
+            f"(statuses {statuses}; load {load_average()})",
             flush=True,
         )
         cpu_after = _cpu_seconds(processes)
@@ -262,3 +238,5 @@ if __name__ == "__main__":
         main()
     except subprocess.TimeoutExpired as exc:
         raise SystemExit(f"timed out: {exc}") from exc
+    except (CommandFailed, WaitTimeout) as failed:
+        raise SystemExit(f"{failed}\n(logs in {OUT_DIR})") from None

@@ -30,10 +30,8 @@ import string
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
 
 import psycopg
@@ -41,13 +39,26 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts import processes as helpers  # noqa: E402  (the repository root is on sys.path now)
+from bench.figures import load_average  # noqa: E402  (the root is on sys.path now)
+from scripts.commands import (  # noqa: E402
+    BIN,
+    CommandFailed,
+    celery_worker_command,
+    gunicorn_command,
+    local_env,
+    manage,
+    relay_command,
+    shell_json,
+)
+from scripts.databases import database_ensure  # noqa: E402
+from scripts.processes import (  # noqa: E402
+    HOST,
+    Processes,
+    WaitTimeout,
+    free_port,
+    wait_for_port,
+)
 
-# bench/inbound.py uses free_port, port_answers, wait_until and Processes from here too.
-from scripts.processes import free_port, port_answers  # noqa: E402
-
-BIN = Path(sys.executable).parent
-MANAGE = [sys.executable, str(ROOT / "manage.py")]
 OUT_DIR = ROOT / "var" / "load"
 # Seed facts for the users: each demo seller's members, open cases, orders with a contact reason
 # on offer, and the buyer/alias pairs the buyers mail from.
@@ -77,7 +88,7 @@ for seller in SellerAccount.objects.order_by("pk"):
                  "cases": cases, "orders": orders} for member in members if cases]
 mail = [{"alias": r.seller_alias, "buyer": r.buyer.email}
         for r in Relationship.objects.select_related("buyer").order_by("pk")[:40]]
-print("SEED " + json.dumps({"sellers": sellers, "mail": mail}))
+print("JSON " + json.dumps({"sellers": sellers, "mail": mail}))
 """
 
 
@@ -121,53 +132,6 @@ def server_times(access_log: Path) -> dict[str, dict[str, float]]:
     return figures
 
 
-def wait_until(predicate: Callable[[], object], *, timeout: float, what: str) -> None:
-    """Poll every 0.3 s; end the run (SystemExit) after `timeout` seconds."""
-    try:
-        helpers.wait_until(predicate, timeout=timeout, interval=0.3, what=what)
-    except helpers.WaitTimeout as gave_up:
-        raise SystemExit(str(gave_up)) from None
-
-
-def database_ensure(url: str, *, fresh: bool) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True, connect_timeout=5) as db:
-        if fresh:
-            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            db.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(*args: str, env: dict[str, str], timeout: float) -> str:
-    done = subprocess.run(  # noqa: S603
-        [*MANAGE, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
-class Processes:
-    """Children in their own process groups, each logging to var/load/<name>.log; all stopped
-    (SIGTERM, then SIGKILL) by stop_all, whatever happened."""
-
-    def __init__(self) -> None:
-        self.running: dict[str, subprocess.Popen[bytes]] = {}
-
-    def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        process = helpers.start_process(args, env=env, log_path=OUT_DIR / f"{name}.log", cwd=ROOT)
-        self.running[name] = process
-        return process
-
-    def dead(self) -> list[str]:
-        return [name for name, p in self.running.items() if p.poll() is not None]
-
-    def stop_all(self, timeout: float = 20) -> None:
-        helpers.stop_process_groups(self.running, timeout=timeout)
-
-
 def found_in_database(url: str, run: str) -> dict[str, int]:
     """How many messages carry each token of this run."""
     with psycopg.connect(url, connect_timeout=5) as db:
@@ -198,12 +162,6 @@ def inbound_outcomes(url: str, run: str) -> dict[str, str]:
             [f"<ldt{run}q%"],
         ).fetchall()
     return {str(mid).strip("<>").split("@")[0]: str(outcome) for mid, outcome in rows}
-
-
-def load_average() -> str:
-    with contextlib.suppress(OSError):
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    return "?"
 
 
 def report_print(results: dict[str, Any], check: dict[str, Any]) -> None:
@@ -272,91 +230,47 @@ def main() -> int:
     (OUT_DIR / "access.log").unlink(missing_ok=True)
     run = "".join(secrets.choice(string.ascii_lowercase) for _ in range(6))
     database_ensure(options.database_url, fresh=options.fresh)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",
-            "DATABASE_URL": options.database_url,
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "CELERY_BROKER_URL": options.broker_url,
-            "EMAIL_URL": "dummymail://",
-            "MEDIA_ROOT": str(ROOT / "var" / "load-media"),
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
+    env = local_env(
+        options.database_url,
+        CELERY_BROKER_URL=options.broker_url,
+        MEDIA_ROOT=str(ROOT / "var" / "load-media"),
     )
     print("migrating and seeding…", flush=True)
     manage("migrate", "--noinput", env=env, timeout=900)
     seed_args = ["--cases", str(options.bulk_cases)] if options.bulk_cases else []
     manage("seed_demo", *seed_args, env=env, timeout=1800)
-    seed_line = next(
-        line
-        for line in manage("shell", "-c", SEED_FACTS, env=env, timeout=300).splitlines()
-        if line.startswith("SEED ")
-    )
-    seed = json.loads(seed_line.removeprefix("SEED "))
+    seed = shell_json(SEED_FACTS, env=env, timeout=300)
     seed_path = OUT_DIR / "seed.json"
     seed_path.write_text(json.dumps(seed, indent=1))
     results_path = OUT_DIR / f"results-{run}.json"
 
     web_port, relay_port = free_port(), free_port()
-    processes = Processes()
+    processes = Processes(OUT_DIR, cwd=ROOT)
     check: dict[str, Any] = {"run": run, "users": options.users, "duration": options.duration}
     check["workers"] = options.workers
     try:
+        gunicorn_options = [
+            "--timeout=60",
+            "--graceful-timeout=10",
+            "--no-control-socket",
+            f"--access-logfile={OUT_DIR / 'access.log'}",
+            f"--access-logformat={ACCESS_FORMAT}",
+        ]
         web = processes.start(
             "gunicorn",
-            [
-                str(BIN / "gunicorn"),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{web_port}",
-                "--workers",
-                str(options.workers),
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "10",
-                "--no-control-socket",
-                "--access-logfile",
-                str(OUT_DIR / "access.log"),
-                "--access-logformat",
-                ACCESS_FORMAT,
-            ],
+            gunicorn_command(web_port, workers=options.workers, options=gunicorn_options),
             env,
         )
-        processes.start(
-            "worker",
-            [
-                str(BIN / "celery"),
-                "-A",
-                "config",
-                "worker",
-                "--loglevel=WARNING",
-                "--concurrency=2",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            env,
-        )
-        processes.start(
-            "relay",
-            [*MANAGE, "runmailrelay", "--host", "127.0.0.1", "--port", str(relay_port)],
-            env,
-        )
-        wait_until(
-            lambda: web.poll() is not None or port_answers(web_port),
-            timeout=90,
-            what="gunicorn",
-        )
-        wait_until(lambda: port_answers(relay_port), timeout=90, what="the relay")
+        processes.start("worker", celery_worker_command("--concurrency=2"), env)
+        relay = processes.start("relay", relay_command(relay_port), env)
+        wait_for_port(web_port, web, timeout=90, what="gunicorn")
+        wait_for_port(relay_port, relay, timeout=90, what="the relay")
         if processes.dead():
             raise SystemExit(f"did not start: {processes.dead()} (logs in {OUT_DIR})")
         # Each worker's first answers load templates and code: not part of what is measured.
         for _ in range(options.workers * 3):
             with contextlib.suppress(OSError):
-                urlopen(f"http://127.0.0.1:{web_port}/accounts/login/", timeout=60).close()  # noqa: S310
+                urlopen(f"http://{HOST}:{web_port}/accounts/login/", timeout=60).close()  # noqa: S310
         check["load_before"] = load_average()
         print(
             f"load: {options.users} users for {options.duration} s on "
@@ -454,4 +368,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except (CommandFailed, WaitTimeout) as failed:
+        sys.exit(f"{failed}\n(logs in {OUT_DIR})")

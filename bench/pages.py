@@ -19,7 +19,6 @@ import contextlib
 import http.client
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -38,15 +37,25 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.processes import free_port  # noqa: E402  (the root is on sys.path now)
+from bench.figures import machine_line, percentile  # noqa: E402  (the root is on sys.path now)
+from scripts.commands import gunicorn_command, redis_command  # noqa: E402
+from scripts.processes import (  # noqa: E402
+    HOST,
+    Processes,
+    WaitTimeout,
+    child_pids,
+    free_port,
+    memory_kb,
+    peak_reset,
+    wait_for_port,
+    wait_until,
+)
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/h13s_scale"
 os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
-VENV_BIN = ROOT / ".venv" / "bin"
-HOST = "127.0.0.1"
 
 INBOX_RATIO, CASE_RATIO, ORDERS_RATIO, SEARCH_RATIO = 3.0, 3.0, 3.0, 10.0
 CSV_SECONDS = 3.0
@@ -74,39 +83,7 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-# ---- processes
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                stat = (entry / "stat").read_text()
-                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-    return found
-
-
-def memory_kb(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM (peak RSS) of a process, in KB."""
-    values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, rest = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            values[key] = int(rest.split()[0])
-    return values
-
-
-def peak_reset(pid: int) -> None:
-    """Start measuring the peak RSS afresh (Linux: 5 > /proc/PID/clear_refs)."""
-    with contextlib.suppress(OSError):
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
+# ---- the server
 
 
 @dataclass
@@ -115,20 +92,12 @@ class Server:
     workers: int
     explain_dir: Path
     port: int = 0
-    processes: list[subprocess.Popen] = field(default_factory=list)
+    processes: Processes | None = None
 
     def start(self) -> None:
         redis_port, self.port = free_port(), free_port()
-        redis = shutil.which("redis-server")
-        if not redis:
-            sys.exit("redis-server is needed (apt-get install redis-server).")
-        self.processes.append(
-            subprocess.Popen(  # noqa: S603
-                [redis, "--port", str(redis_port), "--bind", HOST, "--save", "", "--appendonly"]
-                + ["no"],
-                stdout=subprocess.DEVNULL,
-            )
-        )
+        self.processes = Processes(self.explain_dir, cwd=ROOT)
+        redis = self.processes.start("redis", redis_command(redis_port), os.environ)
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -142,44 +111,41 @@ class Server:
             "PYTHONPATH": str(ROOT),
         }
         env.pop("DEBUG", None)
-        self.processes.append(
-            subprocess.Popen(  # noqa: S603
-                [
-                    str(VENV_BIN / "gunicorn"),
-                    "config.wsgi:application",
-                    f"--workers={self.workers}",
-                    "--worker-class=sync",
-                    f"--bind={HOST}:{self.port}",
-                    f"--chdir={ROOT}",
-                    "--timeout=300",
-                    "--log-level=warning",
-                ],
-                env=env,
-                cwd=ROOT,
-            )
+        options = ["--worker-class=sync", "--timeout=300"]
+        gunicorn = self.processes.start(
+            "gunicorn", gunicorn_command(self.port, workers=self.workers, options=options), env
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                status, *_ = Client(self.port).get("/accounts/login/")
-                if status == 200 and len(self.worker_pids()) == self.workers:
-                    return
-            time.sleep(0.3)
-        self.stop()
-        sys.exit("gunicorn did not start")
+        try:
+            wait_for_port(redis_port, redis, timeout=30, what="redis-server")
+            wait_for_port(self.port, gunicorn, timeout=60, what="gunicorn")
+            wait_until(self.ready, timeout=60, what="gunicorn's workers")
+        except WaitTimeout as gave_up:
+            self.stop()
+            sys.exit(str(gave_up))
+
+    def ready(self) -> bool:
+        """The sign-in page answers and every worker is up."""
+        try:
+            status, *_ = Client(self.port).get("/accounts/login/")
+        except OSError:
+            return False
+        return status == 200 and len(self.worker_pids()) == self.workers
+
+    def gunicorn(self) -> subprocess.Popen[bytes]:
+        assert self.processes is not None, "start() first"
+        return self.processes.running["gunicorn"]
 
     def worker_pids(self) -> list[int]:
-        return children(self.processes[-1].pid) if self.processes else []
+        return child_pids(self.gunicorn().pid)
 
     def stop(self) -> None:
-        for process in reversed(self.processes):
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        self.processes = []
+        """Stop Redis and gunicorn; what gunicorn logged (warnings and errors) goes to stderr."""
+        if self.processes is not None:
+            self.processes.stop_all()
+            log = self.processes.log("gunicorn").strip()
+            if log:
+                print(f"gunicorn's log:\n{log[-5000:]}", file=sys.stderr)
+            self.processes = None
 
 
 # ---- HTTP
@@ -476,14 +442,6 @@ def explain(client: Client, pages: list[Page], explain_dir: Path) -> list[str]:
 
 
 # ---- reporting
-
-
-def machine_line() -> str:
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {load}, "
-        f"Python {platform.python_version()}"
-    )
 
 
 def verdict(page: Page, floor: Page) -> tuple[str, str]:
