@@ -10,7 +10,6 @@ database is left as it was; the batches still lock and write every row).
 """
 
 import argparse
-import os
 import sys
 import time
 from datetime import timedelta
@@ -18,9 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from bench.figures import load_average  # noqa: E402  (the root is on sys.path now)
+from bench.in_process import django_setup  # noqa: E402
 
 
 class _Rollback(Exception):
@@ -33,9 +32,8 @@ def main() -> None:
     parser.add_argument("--days-ahead", type=int, default=3650)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
+    # No default database: it writes, so DATABASE_URL names the copy to run it on.
+    django_setup(default_database=None)
     from django.db import connection, transaction
     from django.db.models import Count
     from django.utils import timezone
@@ -45,8 +43,10 @@ def main() -> None:
 
     before = dict(Case.objects.values_list("status").annotate(n=Count("id")))
     transitions = CaseTransition.objects.count()
-    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    print(f"database {connection.settings_dict['NAME']}: cases by status {before}; load {load}")
+    print(
+        f"database {connection.settings_dict['NAME']}: cases by status {before}; "
+        f"load {load_average()}"
+    )
     far_future = timezone.now() + timedelta(days=args.days_ahead)
     started = time.perf_counter()
     try:
@@ -59,11 +59,10 @@ def main() -> None:
                 raise _Rollback
     except _Rollback:
         pass
-    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     print(
         f"auto-close: {closed:,} cases closed in {took:.1f} s = {1000 * took / max(closed, 1):.2f} "
         f"ms per case ({logged:,} transitions logged; after: {after}; "
-        f"{'committed' if args.commit else 'rolled back'}; load {load})"
+        f"{'committed' if args.commit else 'rolled back'}; load {load_average()})"
     )
 
 

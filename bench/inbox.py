@@ -1,12 +1,13 @@
 """Inbox benchmark: how long the hot seller pages take on a large data set, against a bare
 signed-in page. It prints figures; it is not a test and asserts nothing about timings.
 
-    .venv/bin/python bench/inbox.py                  # var/bench.sqlite3, 100,000 cases
+    .venv/bin/python bench/inbox.py                  # sellercentral_bench, 100,000 cases
     .venv/bin/python bench/inbox.py --cases 2000     # a quick run
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sellercentral_bench \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sellercentral_bench_20k \\
         .venv/bin/python bench/inbox.py --cases 20000
 
-It migrates the database named by DATABASE_URL (settings: DJANGO_SETTINGS_MODULE, default
+It migrates the PostgreSQL database named by DATABASE_URL (default sellercentral_bench on
+127.0.0.1:5432, created if missing; settings: DJANGO_SETTINGS_MODULE, default
 config.settings.local), tops the first demo seller up to --cases cases of --messages-per-case
 messages with `seed_demo`, then times each page with django.test.Client signed in as a member of
 that seller. See bench/README.md.
@@ -14,28 +15,17 @@ that seller. See bench/README.md.
 
 import argparse
 import io
-import os
-import platform
 import statistics
 import sys
 import time
-import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-# Its own database and media by default, so a benchmark never fills the `make run` demo database.
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
-os.environ.setdefault("MEDIA_ROOT", str(ROOT / "var" / "bench-media"))
-# Measure what production runs: no DEBUG (which records every query and slows each one).
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-# Static files are not collected for a benchmark; WhiteNoise would warn on every start.
-warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+from bench.figures import machine_line, percentile  # noqa: E402  (the root is on sys.path now)
+from bench.in_process import django_setup  # noqa: E402
 
 TARGET_RATIO = 3.0
 
@@ -51,11 +41,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests per page first")
     parser.add_argument("--no-seed", action="store_true", help="use the database as it is")
     return parser.parse_args()
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def seed(args: argparse.Namespace) -> None:
@@ -75,10 +60,10 @@ def seed(args: argparse.Namespace) -> None:
         str(args.messages_per_case),
         stdout=io.StringIO(),
     )
-    # After a bulk load: planner statistics, and on PostgreSQL the visibility map too (what
-    # autovacuum gives a database in steady state; index-only scans depend on it).
+    # After a bulk load: planner statistics and the visibility map (what autovacuum gives a
+    # database in steady state; index-only scans depend on it).
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     print(f"seeded/checked in {time.perf_counter() - started:.1f} s")
 
 
@@ -116,9 +101,9 @@ def measure(client, pages: dict[str, str], *, warmup: int, requests: int) -> dic
 
 
 def explain(client, url: str) -> str:
-    """EXPLAIN every query on the case table that the default inbox page runs (the page and
-    the paginator's count). On PostgreSQL the page should be an index scan on
-    case_inbox_response_needed; SQLite's plan is printed too when the bench runs there."""
+    """EXPLAIN (ANALYZE, BUFFERS) every query on the case table that the default inbox page
+    runs (the page and the paginator's count): the page should be an index scan on
+    case_inbox_response_needed."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -129,27 +114,21 @@ def explain(client, url: str) -> str:
         for q in queries.captured_queries
         if q["sql"].startswith("SELECT") and 'FROM "cases_case"' in q["sql"]
     ]
-    prefix = (
-        "EXPLAIN (ANALYZE, BUFFERS) "
-        if connection.vendor == "postgresql"
-        else "EXPLAIN QUERY PLAN "
-    )
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) "
     lines = []
     for sql in statements:
         lines.append(f"\n{prefix}{sql}")
         with connection.cursor() as cursor:
             cursor.execute(prefix + sql)
             for row in cursor.fetchall():
-                lines.append("   " + (row[0] if len(row) == 1 else " ".join(map(str, row))))
+                lines.append("   " + row[0])
     return "\n".join(lines)
 
 
 def main() -> None:
     args = parse_args()
-
+    django_setup()
     import django
-
-    django.setup()
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
@@ -171,19 +150,11 @@ def main() -> None:
         or cases.order_by("-message_count", "-id").first()
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT 1")
-        db_version = cursor.fetchone()[0] if connection.vendor == "postgresql" else ""
-    if connection.vendor == "sqlite":
-        import sqlite3
+        cursor.execute("SELECT version()")
+        db_version = cursor.fetchone()[0]
 
-        db_version = f"SQLite {sqlite3.sqlite_version}"
-
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"\nInbox benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {load}, "
-        f"Python {platform.python_version()}"
-    )
+    print(machine_line())
     print(f"Django {django.get_version()}, {db_version.split(' on ')[0]}")
     print(
         f"data: {cases.count():,} cases of {seller} "

@@ -1,11 +1,12 @@
 """Periodic-task benchmark: the R21 metrics task (full and incremental) and R10 auto-close on a
 large data set. It prints figures; it is not a test and asserts nothing about timings.
 
-    .venv/bin/python bench/periodic.py --cases 20000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sellercentral_bench \\
+    .venv/bin/python bench/periodic.py --cases 20000      # sellercentral_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sellercentral_bench_100k \\
         .venv/bin/python bench/periodic.py --cases 100000
 
-Like bench/inbox.py it migrates the database named by DATABASE_URL and tops the first demo
+Like bench/inbox.py it migrates the PostgreSQL database named by DATABASE_URL (default
+sellercentral_bench on 127.0.0.1:5432, created if missing) and tops the first demo
 seller up with `seed_demo --cases N`; then it times `response_metrics_compute(full=True)`, an
 incremental run after one new conversation, and `cases_auto_close` over every case (inside a
 transaction that is rolled back, so the data set stays as it was). See bench/README.md.
@@ -21,72 +22,49 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
-os.environ.setdefault("MEDIA_ROOT", str(ROOT / "var" / "bench-media"))
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from bench.in_process import django_setup  # noqa: E402  (the root is on sys.path now)
+from scripts.commands import celery_worker_command  # noqa: E402
+from scripts.processes import Processes, memory_kb, peak_reset  # noqa: E402
+
+LOG_DIR = ROOT / "var" / "periodic"
 
 
 class _Rollback(Exception):
     pass
 
 
-def _status_kb(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
 def worker_rss(broker_url: str) -> None:
     """Peak RSS of a Celery worker (solo pool: the task runs in the process measured) running
     the metrics task from scratch (the watermark removed first, so it computes every day)."""
-    import subprocess
-
     import redis
 
     from messaging.models import MetricsWatermark
     from messaging.tasks import response_metrics_task
-    from scripts.processes import stop_process_group
 
     redis.Redis.from_url(broker_url).flushdb()
     MetricsWatermark.objects.all().delete()
     env = {**os.environ, "CELERY_BROKER_URL": broker_url}
-    worker = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    processes = Processes(LOG_DIR, cwd=ROOT)
+    worker = processes.start("worker", celery_worker_command("--pool=solo"), env)
     try:
         time.sleep(10)  # imports the app and connects to the broker
-        idle = _status_kb(worker.pid, "VmRSS")
-        Path(f"/proc/{worker.pid}/clear_refs").write_text("5")  # reset the peak
+        idle = memory_kb(worker.pid)["VmRSS"]
+        peak_reset(worker.pid)
         started = time.perf_counter()
         response_metrics_task.delay()
         while not MetricsWatermark.objects.exists():
             if worker.poll() is not None or time.perf_counter() - started > 1800:
-                raise SystemExit("the worker died or the task did not finish")
+                raise SystemExit(f"the worker died or the task did not finish (log in {LOG_DIR})")
             time.sleep(0.5)
         took = time.perf_counter() - started
-        peak = _status_kb(worker.pid, "VmHWM")
+        peak = memory_kb(worker.pid)["VmHWM"]
         print(
             f"celery worker (solo pool), metrics task from scratch: {took:.1f} s; "
             f"RSS idle {idle / 1024:.0f} MB, peak during the task {peak / 1024:.0f} MB"
         )
     finally:
-        stop_process_group(worker, timeout=30)
+        processes.stop_all(timeout=30)
 
 
 def main() -> None:
@@ -106,9 +84,7 @@ def main() -> None:
     if args.worker_rss:
         os.environ["CELERY_BROKER_URL"] = args.broker_url
 
-    import django
-
-    django.setup()
+    django_setup()
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
@@ -126,7 +102,7 @@ def main() -> None:
     if not args.no_seed:
         call_command("seed_demo", "--cases", str(args.cases), stdout=io.StringIO())
     print(
-        f"database: {connection.vendor}; cases {Case.objects.count():,}; "
+        f"database {connection.settings_dict['NAME']}: cases {Case.objects.count():,}; "
         f"messages {Message.objects.count():,}"
     )
 
