@@ -16,12 +16,14 @@ import fcntl
 import importlib.util
 import os
 import pwd
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from scripts.databases import database_ensure
+from scripts.processes import free_port
 
 HOST = "127.0.0.1"
 DATABASE = "sellercentral"
@@ -39,12 +41,6 @@ def bindir() -> Path:
             "or set DATABASE_URL to a PostgreSQL server"
         )
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def _server_user() -> pwd.struct_passwd | None:
@@ -128,7 +124,7 @@ class Cluster:
 
     def start(self) -> None:
         """Start the server (on its port, else a free one) and wait until it takes connections."""
-        self.port = port = self.port or _free_port()
+        self.port = port = self.port or free_port()
         # No Unix socket: every client connects over TCP to 127.0.0.1, the folder's path length
         # does not matter, and nothing is left in /tmp.
         options = (
@@ -155,17 +151,6 @@ class Cluster:
             raise RuntimeError(f"no PostgreSQL server runs on {self.datadir}")
         return f"postgres://postgres@{HOST}:{port}/{database}"
 
-    def create_database(self, database: str = DATABASE) -> None:
-        """CREATE DATABASE unless it exists (Django's test runner makes its own test_… one)."""
-        import psycopg
-
-        with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
-            exists = connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [database]
-            ).fetchone()
-            if not exists:
-                connection.execute(f'CREATE DATABASE "{database}"')
-
 
 @contextlib.contextmanager
 def _locked(datadir: Path) -> Iterator[None]:
@@ -187,7 +172,7 @@ def ensure_running(datadir: Path) -> tuple[str, bool]:
         if started:
             cluster.init()
             cluster.start()  # pg_ctl -w: returns once the server takes connections
-        cluster.create_database()
+        database_ensure(cluster.url())
     return cluster.url(), started
 
 

@@ -4,7 +4,6 @@ and stopped last) and kombu's filesystem broker under var/. Outbound mail is wri
 (config/settings/local.py). Ctrl-C stops them all; a process that dies stops the rest too."""
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,20 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from config.embedded_postgres import Cluster, ensure_running  # noqa: E402
+from scripts.commands import MANAGE, celery_worker_command, manage, relay_command  # noqa: E402
 from scripts.processes import Processes  # noqa: E402
 
 VAR = ROOT / "var"
 EMBEDDED = VAR / "postgres"
-PY = str(ROOT / ".venv" / "bin" / "python")
 WEB_PORT = 8000
 RELAY_PORT = int(os.environ.get("RELAY_PORT", "2525"))
-
-
-def manage(*args: str) -> str:
-    done = subprocess.run(  # noqa: S603  (our own manage.py)
-        [PY, "manage.py", *args], cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True
-    )
-    return done.stdout
 
 
 def banner(logins: str) -> str:
@@ -55,22 +47,15 @@ def main() -> int:
         os.environ["DATABASE_URL"], started_database = ensure_running(EMBEDDED)
     processes = Processes(VAR, cwd=ROOT)
     try:
-        manage("migrate", "--noinput")
-        # Idempotent: fills an empty database, adds only what is missing otherwise.
-        logins = manage("seed_demo")
         env = dict(os.environ)
-        processes.start(
-            "worker",
-            [PY, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel=INFO",
-             "--concurrency=2", f"--schedule={VAR / 'celerybeat-schedule'}"],
-            env,
-        )  # fmt: skip
-        processes.start(
-            "relay",
-            [PY, "manage.py", "runmailrelay", "--host", "127.0.0.1", "--port", str(RELAY_PORT)],
-            env,
-        )
-        processes.start("web", [PY, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}"], env)
+        manage("migrate", "--noinput", env=env, timeout=600)
+        # Idempotent: fills an empty database, adds only what is missing otherwise.
+        logins = manage("seed_demo", env=env, timeout=600)
+        schedule = f"--schedule={VAR / 'celerybeat-schedule'}"
+        worker = celery_worker_command("--beat", "--loglevel=INFO", "--concurrency=2", schedule)
+        processes.start("worker", worker, env)
+        processes.start("relay", relay_command(RELAY_PORT), env)
+        processes.start("web", [*MANAGE, "runserver", f"127.0.0.1:{WEB_PORT}"], env)
         print(banner(logins), flush=True)
         while not processes.dead():
             time.sleep(0.5)
