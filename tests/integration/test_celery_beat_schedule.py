@@ -9,9 +9,9 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTa
 
 from messaging import services
 from messaging.models import MetricsWatermark, ResponseTimeDaily
+from scripts.commands import BIN
 from tests.factories import OrderFactory, seller_user
 from tests.integration.conftest import (
-    VENV_BIN,
     process_output,
     start_process,
     stop_process,
@@ -45,7 +45,7 @@ def test_beat_runs_the_metrics_task_from_its_schedule(celery_on_redis, redis_url
 
     worker = start_process(
         [
-            str(VENV_BIN / "celery"),
+            str(BIN / "celery"),
             "-A",
             "config",
             "worker",

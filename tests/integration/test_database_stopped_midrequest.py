@@ -19,7 +19,6 @@ sleeps, at two points:
 import io
 import json
 import secrets
-import subprocess
 import threading
 import urllib.error
 import urllib.parse
@@ -32,11 +31,11 @@ import psycopg
 from PIL import Image
 
 from config.embedded_postgres import Cluster
+from scripts.commands import BIN, manage
+from scripts.databases import database_ensure
 from scripts.processes import free_port
 from tests.factories import DEFAULT_PASSWORD
 from tests.integration.conftest import (
-    MANAGE,
-    VENV_BIN,
     port_answers,
     process_output,
     start_process,
@@ -166,14 +165,6 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def _manage(*args: str, env: dict[str, str], timeout: float) -> str:
-    done = subprocess.run(  # noqa: S603
-        [*MANAGE, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    assert done.returncode == 0, f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 def _stop_immediately(cluster: Cluster) -> None:
     """A crash as far as the app can tell: backends are killed, nothing is shut down politely."""
     cluster.stop(mode="immediate")
@@ -221,7 +212,7 @@ def test_database_stopped_midrequest_answers_503_and_leaves_nothing_half_written
     private_postgres: Cluster, tmp_path: Path
 ):
     cluster = private_postgres
-    _sql(cluster.url("postgres"), f"CREATE DATABASE {DATABASE}")
+    database_ensure(cluster.url(DATABASE))
     url = cluster.url(DATABASE)
     media = tmp_path / "media"
     media.mkdir()
@@ -234,10 +225,10 @@ def test_database_stopped_midrequest_answers_503_and_leaves_nothing_half_written
         DJANGO_SETTINGS_MODULE="h12_persistent_settings",
         PYTHONPATH=str(settings_dir),
     )
-    _manage("migrate", "--noinput", env=env, timeout=600)
+    manage("migrate", "--noinput", env=env, timeout=600)
     line = next(
         line
-        for line in _manage("shell", "-c", MAKE_CASE, env=env, timeout=120).splitlines()
+        for line in manage("shell", "-c", MAKE_CASE, env=env, timeout=120).splitlines()
         if line.startswith("CASE ")
     )
     _, case_id_text, seller_email = line.split()
@@ -247,7 +238,7 @@ def test_database_stopped_midrequest_answers_503_and_leaves_nothing_half_written
     port = free_port()
     server = start_process(
         [
-            str(VENV_BIN / "gunicorn"),
+            str(BIN / "gunicorn"),
             "config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
@@ -312,7 +303,7 @@ def test_database_stopped_midrequest_answers_503_and_leaves_nothing_half_written
             else:
                 # The lost COMMIT: the file waits for the sweep, which removes it a day later.
                 assert left
-                swept = _manage("shell", "-c", SWEEP_A_DAY_LATER, env=env, timeout=120)
+                swept = manage("shell", "-c", SWEEP_A_DAY_LATER, env=env, timeout=120)
                 assert f"SWEPT {len(left)}" in swept, swept
                 assert not _files(media)
 

@@ -5,15 +5,15 @@ private PostgreSQL cluster that the test starts and stops."""
 
 import secrets
 import smtplib
-import subprocess
 from email.message import EmailMessage
 
 import psycopg
 import pytest
 
+from scripts.commands import manage, relay_command
+from scripts.databases import database_ensure
 from scripts.processes import free_port
 from tests.integration.conftest import (
-    MANAGE,
     port_answers,
     process_output,
     start_process,
@@ -50,34 +50,25 @@ def _stored(url: str, message_id: str) -> int:
     return int(row[0])
 
 
-def _manage(*args: str, env: dict[str, str], timeout: float) -> str:
-    done = subprocess.run(  # noqa: S603
-        [*MANAGE, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    assert done.returncode == 0, f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 def test_relay_answers_451_while_the_database_is_down_and_stores_the_retry_once(
     private_postgres, tmp_path
 ):
     cluster = private_postgres
-    with psycopg.connect(cluster.url("postgres"), autocommit=True, connect_timeout=5) as db:
-        db.execute(f"CREATE DATABASE {DATABASE}")
+    database_ensure(cluster.url(DATABASE))
     url = cluster.url(DATABASE)
     # A broker that only queues: storing is what this test is about, not processing.
     env = subprocess_env(DATABASE_URL=url, CELERY_EAGER="false", CELERY_BROKER_URL="memory://")
-    _manage("migrate", "--noinput", env=env, timeout=300)
+    manage("migrate", "--noinput", env=env, timeout=300)
     line = next(
         line
-        for line in _manage("shell", "-c", MAKE_RELATIONSHIP, env=env, timeout=120).splitlines()
+        for line in manage("shell", "-c", MAKE_RELATIONSHIP, env=env, timeout=120).splitlines()
         if line.startswith("ALIAS ")
     )
     _, alias, buyer_email = line.split()
 
     port = free_port()
     relay = start_process(
-        [*MANAGE, "runmailrelay", "--host", "127.0.0.1", "--port", str(port)],
+        relay_command(port),
         env=env,
         log_path=tmp_path / "relay.log",
     )

@@ -25,8 +25,8 @@ import pytest
 
 from messaging.models import OutboundEmail
 from messaging.tasks import outbound_email_send
+from scripts.commands import BIN
 from tests.integration.conftest import (
-    VENV_BIN,
     process_output,
     start_process,
     stop_process,
@@ -119,7 +119,7 @@ def smtp_sink():
 def _worker(name: str, *, prefix: str, redis_url: str, smtp_port: int, tmp_path):
     return start_process(
         [
-            str(VENV_BIN / "celery"),
+            str(BIN / "celery"),
             "-A",
             "config",
             "worker",
