@@ -248,8 +248,8 @@ def email_channel_ensure(seller: SellerAccount) -> None:
     mailbox (R22), which is approved to reply (R11), through the services the pages use. Done
     after the stories, so only new buyer messages (a test mail into the relay) are copied."""
     from accounts.services import notification_preferences_update
+    from messaging.email.services import permissions
     from messaging.models import MessagingPermission
-    from messaging.services import permissions
 
     if MessagingPermission.objects.filter(seller=seller).exists():
         return

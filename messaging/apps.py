@@ -6,4 +6,6 @@ class MessagingConfig(AppConfig):
     verbose_name = "Buyer-Seller Messaging"
 
     def ready(self) -> None:
-        from messaging import checks  # noqa: F401  (registers the system checks)
+        # The system checks register themselves; so do the tasks, which `messaging.jobs` queues
+        # by name (a web process would not import them otherwise).
+        from messaging import checks, tasks  # noqa: F401

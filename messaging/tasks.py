@@ -1,13 +1,32 @@
 """Celery tasks of the messaging domain: each takes an id and calls one service, which is safe
 to run twice (a state check under a row lock). Transport and database errors retry with
 exponential backoff; after the last retry, or on an unexpected error, the row is marked failed
-for staff (and an inbound sender is told), never dropped."""
+for staff (and an inbound sender is told), never dropped.
+
+Tasks call services; services never import this module: they queue a task by its name through
+`messaging.jobs` (the two queued that way take their names from there).
+"""
 
 import logging
+from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import Task, shared_task
 from django.db import DatabaseError
+from django.utils import timezone
+
+from cases.services import cases_closing_warn
+from messaging import jobs
+from messaging.email.services.inbound import inbound_mail_give_up, inbound_mail_process
+from messaging.email.services.outbound import (
+    case_closing_warning,
+    outbound_email_deliver,
+    outbound_email_give_up,
+)
+from messaging.models import InboundMail, OutboundEmail
+from messaging.services.files import attachment_orphans_sweep
+from messaging.services.metrics import response_metrics_compute
+from messaging.services.reviews import review_requests_auto_send
 
 logger = logging.getLogger(__name__)
 
@@ -20,10 +39,8 @@ def backoff_seconds(retries: int) -> int:
     return int(min(5 * 2**retries, 600))
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+@shared_task(name=jobs.OUTBOUND_EMAIL_SEND, bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def outbound_email_send(self: Task, email_id: int) -> None:
-    from messaging.services.outbound import outbound_email_deliver, outbound_email_give_up
-
     try:
         outbound_email_deliver(email_id)
     except TRANSIENT as exc:
@@ -36,10 +53,8 @@ def outbound_email_send(self: Task, email_id: int) -> None:
         raise
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+@shared_task(name=jobs.INBOUND_MAIL_PROCESS, bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def inbound_mail_process_task(self: Task, inbound_id: int) -> None:
-    from messaging.services.inbound import inbound_mail_give_up, inbound_mail_process
-
     try:
         inbound_mail_process(inbound_id)
     except DatabaseError as exc:
@@ -61,12 +76,6 @@ def email_queue_sweep() -> int:
     """Queue again what was stored but never reached a worker (a broker outage at commit): inbound
     mail not processed and outbound email not sent after five minutes. Idempotent: the tasks
     themselves skip what is already done. Returns how many were queued."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from messaging.models import InboundMail, OutboundEmail
-
     before = timezone.now() - timedelta(seconds=SWEEP_AFTER_SECONDS)
     inbound = InboundMail.objects.filter(
         status=InboundMail.Status.RECEIVED, received_at__lt=before
@@ -85,9 +94,6 @@ def email_queue_sweep() -> int:
 def cases_closing_warn_task() -> int:
     """R10: a day before an Opened case closes for lack of activity, tell its buyer (in the
     buyer message center, and by email), once per quiet spell."""
-    from cases.services import cases_closing_warn
-    from messaging.services.outbound import case_closing_warning
-
     warned = cases_closing_warn()
     for case in warned:
         case_closing_warning(case)
@@ -97,22 +103,16 @@ def cases_closing_warn_task() -> int:
 @shared_task(acks_late=True)
 def response_metrics_task() -> int:
     """R21: recompute the response-time figures of the days touched since the last run."""
-    from messaging.services.metrics import response_metrics_compute
-
     return response_metrics_compute()
 
 
 @shared_task(acks_late=True)
 def review_requests_auto_task() -> int:
     """R17: the automatic review requests that are due (once per order)."""
-    from messaging.services.reviews import review_requests_auto_send
-
     return review_requests_auto_send()
 
 
 @shared_task(acks_late=True)
 def attachment_orphans_sweep_task() -> int:
     """Remove attachment files a rolled-back transaction left without a row (older than a day)."""
-    from messaging.services.files import attachment_orphans_sweep
-
     return len(attachment_orphans_sweep())

@@ -1,10 +1,10 @@
 from django.urls import path
 
+from messaging.email import views as email_views
 from messaging.views import (
     attachments,
     buyer,
     contact_buyer,
-    email,
     help_pages,
     performance,
     seller,
@@ -133,21 +133,21 @@ urlpatterns = [
     path("performance/response-time/", performance.response_time, name="response_time"),
     path("performance/response-time.csv", performance.response_time_csv, name="response_time_csv"),
     # ---- the email channel (SPEC section 5, R11, R15, R16, R22)
-    path("email/inbound/", email.inbound_webhook, name="inbound_webhook"),
-    path("email/action/<str:token>/", email.email_action, name="email_action"),
+    path("email/inbound/", email_views.inbound_webhook, name="inbound_webhook"),
+    path("email/action/<str:token>/", email_views.email_action, name="email_action"),
     path(
         "settings/messaging-permissions/",
-        email.messaging_permissions,
+        email_views.messaging_permissions,
         name="messaging_permissions",
     ),
     path(
         "settings/messaging-permissions/<int:permission_id>/block/",
-        email.messaging_permission_block,
+        email_views.messaging_permission_block,
         name="messaging_permission_block",
     ),
     path(
         "settings/messaging-permissions/confirm/<str:token>/",
-        email.permission_confirm,
+        email_views.permission_confirm,
         name="permission_confirm",
     ),
     # ---- our messaging policy in words; refusals link to its sections (public)

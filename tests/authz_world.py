@@ -15,8 +15,8 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import SellerMembership, User
+from messaging.email.services import outbound
 from messaging.models import Direction
-from messaging.services import outbound
 from templates_app.models import TemplateTag
 from tests.clients import signed_in_client
 from tests.factories import (

@@ -33,6 +33,7 @@ from core.refusals import MessageRefused, NotAParty, Refusal
 from core.sanitize import html_sanitize, html_to_text
 from messaging import policy, selectors
 from messaging.attachments import CheckedAttachment, IncomingAttachment, attachments_check
+from messaging.email.services import outbound
 from messaging.models import (
     Attachment,
     Channel,
@@ -41,7 +42,6 @@ from messaging.models import (
     Outcome,
     ResponseState,
 )
-from messaging.services import outbound
 from messaging.services.files import attachment_files_delete
 from messaging.services.notices import blocked_notice_create
 from orders.models import Order, Product

@@ -11,8 +11,8 @@ from django.core import mail, signing
 from playwright.sync_api import expect
 
 from cases.models import ResponseState
+from messaging.email.services import outbound
 from messaging.models import Message, OutboundEmail
-from messaging.services import outbound
 from tests.factories import NotificationPreferencesFactory, SellerAccountFactory
 from tests.messaging.helpers import buyer_opens_case
 

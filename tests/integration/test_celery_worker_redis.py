@@ -12,11 +12,11 @@ import pytest
 from django.db import connection
 
 from config.celery import app as celery_app
+from messaging.email.services.inbound import inbound_mail_receive
 from messaging.models import InboundMail, Message
-from messaging.services.inbound import inbound_mail_receive
 from tests.factories import RelationshipFactory
+from scripts.commands import BIN
 from tests.integration.conftest import (
-    VENV_BIN,
     process_output,
     start_process,
     stop_process,
@@ -82,7 +82,7 @@ def celery_on_redis(redis_url):
 def _worker_start(prefix: str, redis_url: str, log_path, application_name: str = ""):
     worker = start_process(
         [
-            str(VENV_BIN / "celery"),
+            str(BIN / "celery"),
             "-A",
             "config",
             "worker",

@@ -18,7 +18,8 @@ from PIL import Image
 from accounts.services import notification_preferences_update
 from cases.models import CaseStatus
 from cases.services import case_transition
-from messaging.mail.relay import relay_connection_close, relay_controller
+from messaging.email.relay import relay_connection_close, relay_controller
+from messaging.email.services import permissions
 from messaging.models import (
     Direction,
     InboundMail,
@@ -27,7 +28,6 @@ from messaging.models import (
     OutboundEmail,
     Outcome,
 )
-from messaging.services import permissions
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, seller_replies

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from accounts.models import SellerMembership
 from core.refusals import MessageRefused
+from messaging.email.services import permissions
 from messaging.models import MessagingPermission
-from messaging.services import permissions
 from tests.clients import signed_in_client
 from tests.factories import seller_user
 

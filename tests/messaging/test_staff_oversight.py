@@ -23,6 +23,7 @@ from cases.models import Case, CaseStatus
 from cases.services import case_change_state_by_seller
 from messaging import selectors, services
 from messaging.attachments import IncomingAttachment
+from messaging.email.services.inbound import inbound_mail_process, inbound_mail_receive
 from messaging.models import (
     Attachment,
     Channel,
@@ -35,7 +36,6 @@ from messaging.models import (
     StaffWarning,
 )
 from messaging.services.flags import message_report_by_link
-from messaging.services.inbound import inbound_mail_process, inbound_mail_receive
 from messaging.services.moderation import (
     STAFF_ONLY_MSG,
     report_dismiss,

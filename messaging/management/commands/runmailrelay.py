@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from messaging.mail.relay import relay_connection_close, relay_controller
+from messaging.email.relay import relay_connection_close, relay_controller
 
 
 class Command(BaseCommand):

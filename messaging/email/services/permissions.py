@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import SellerAccount, User
 from accounts.selectors import require_seller_owner
 from core.refusals import MessageRefused, Refusal
+from messaging.email.services import outbound
 from messaging.models import MessagingPermission
-from messaging.services import outbound
 
 OWNERS_ONLY_MSG = "Only the account owner can change Messaging Permissions."
 ALREADY_APPROVED_MSG = "{email} is already approved."

@@ -4,7 +4,7 @@ same send funnel as the web (`inbound_mail_process`), or refuses it with a bounc
 """
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
@@ -15,11 +15,11 @@ from django.utils import timezone
 from accounts.models import Relationship, SellerMembership, User
 from cases.models import Case
 from core.refusals import MessageRefused, NotAParty, Refusal
-from messaging import policy
+from messaging import jobs, policy
 from messaging.attachments import IncomingAttachment
-from messaging.mail.parse import ParsedMail, header_message_id, parse_mail
+from messaging.email.parse import ParsedMail, header_message_id, parse_mail
+from messaging.email.services import outbound
 from messaging.models import InboundMail, Message, MessagingPermission, OutboundEmail
-from messaging.services import outbound
 from messaging.services.sending import Draft, message_send
 from orders.models import Order
 
@@ -88,19 +88,8 @@ def inbound_mail_receive(
             except IntegrityError:  # the same mail, delivered twice at the same moment
                 continue
             stored.append(mail)
-            # robust: a broker that is down must not undo the acceptance; the sweep task
-            # queues what is still unprocessed later.
-            transaction.on_commit(_queue_processing(mail.pk), robust=True)
+            jobs.enqueue_on_commit(jobs.INBOUND_MAIL_PROCESS, mail.pk)
     return stored
-
-
-def _queue_processing(inbound_id: int) -> Callable[[], None]:
-    from messaging.tasks import inbound_mail_process_task
-
-    def queue_processing() -> None:
-        inbound_mail_process_task.delay(inbound_id)
-
-    return queue_processing
 
 
 def inbound_mail_process(inbound_id: int) -> InboundMail:

@@ -20,8 +20,9 @@ from accounts.models import SellerMembership
 from accounts.selectors import seller_owners
 from core.refusals import MessageRefused
 from messaging import selectors
+from messaging.email.services import inbound, outbound, permissions
 from messaging.models import InboundMail, Message, MessagingPermission, ReportReason
-from messaging.services import flags, inbound, outbound, permissions
+from messaging.services import flags
 
 WEBHOOK_MAX_BYTES = 40 * 1024 * 1024
 PERMISSION_CONFIRM_PAGE = "messaging/permission_confirm.html"

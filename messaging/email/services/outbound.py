@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from accounts.selectors import notification_preferences_for_seller
 from cases.models import Case
 from core.refusals import Refusal
+from messaging import jobs
 from messaging.models import Direction, InboundMail, Message, OutboundEmail, Outcome
 from messaging.policy_page import policy_path
 from templates_app.selectors import buyer_language
@@ -108,14 +109,7 @@ def _queue(
     )
     if not created:
         return None
-    from messaging.tasks import outbound_email_send
-
-    # robust: a broker that is down must not undo what caused the email; the sweep task queues
-    # what is still pending later.
-    def queue_send() -> None:
-        outbound_email_send.delay(email.pk)
-
-    transaction.on_commit(queue_send, robust=True)
+    jobs.enqueue_on_commit(jobs.OUTBOUND_EMAIL_SEND, email.pk)
     return email
 
 

@@ -17,8 +17,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, connections
 
+from messaging.email.services.inbound import alias_is_live, inbound_mail_receive
 from messaging.models import InboundMail
-from messaging.services.inbound import alias_is_live, inbound_mail_receive
 
 logger = logging.getLogger(__name__)
 

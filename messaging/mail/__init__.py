@@ -1,1 +1,0 @@
-"""The email channel: reading inbound mail (parse) and the SMTP relay (relay)."""
