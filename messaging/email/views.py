@@ -22,7 +22,7 @@ from core.refusals import MessageRefused
 from messaging import selectors
 from messaging.email.services import inbound, outbound, permissions
 from messaging.models import InboundMail, Message, MessagingPermission, ReportReason
-from messaging.services import flags
+from messaging.moderation.services import flags
 
 WEBHOOK_MAX_BYTES = 40 * 1024 * 1024
 PERMISSION_CONFIRM_PAGE = "messaging/permission_confirm.html"

@@ -1,6 +1,6 @@
 """The "Dispute Resolution" staff group (R25, R16): it may view every model of our apps in the
 admin and work the reports queue (change MessageReport), and change nothing else
-(messaging/staff_groups.py). A group of that name that already exists is left as staff set it.
+(messaging/moderation/staff_groups.py). A group of that name that already exists is left as staff set it.
 Backwards, the group is removed (its permissions stay, as Django made them).
 
 A model added later needs its own migration adding its view permission to the group (the test
@@ -8,7 +8,10 @@ tests/messaging/test_staff_oversight.py opens every changelist of our apps as a 
 
 from django.db import migrations
 
-from messaging.staff_groups import DISPUTE_RESOLUTION_GROUP, dispute_resolution_group_install
+from messaging.moderation.staff_groups import (
+    DISPUTE_RESOLUTION_GROUP,
+    dispute_resolution_group_install,
+)
 
 
 def group_create(apps, schema_editor):

@@ -1,13 +1,17 @@
-"""Every write of the messaging domain, split by what it writes. Views, email handlers,
-commands and tasks call these; reads are in `messaging.selectors`.
+"""The writes of the messaging domain that pages call, split by what they write. Views, email
+handlers, commands and tasks call these; reads are in `messaging.selectors`.
 
 - `sending`: the one send funnel (`message_send`, and `message_check` for the live check);
-- `flags`: No Response Needed (R15) and Report Message (R16) on a received message;
 - `notices`: the inbox notices of blocked messages (R4);
-- `moderation`: staff working through reports (R16), and the warned party dismissing a warning.
+- `reviews`, `files`, `metrics`: what the periodic tasks run.
+
+The email channel's writes are in `messaging.email.services`; No Response Needed and Report
+Message (R15, R16) and staff decisions on reports in `messaging.moderation.services`. The names
+the pages use are importable from here.
 """
 
-from messaging.services.flags import (
+from messaging.moderation.services.decisions import staff_warning_dismiss
+from messaging.moderation.services.flags import (
     ALREADY_REPORTED_MSG,
     CANNOT_REPORT_OWN_MSG,
     NOTHING_TO_UNDO_MSG,
@@ -16,7 +20,6 @@ from messaging.services.flags import (
     message_report,
     message_undo_no_response_needed,
 )
-from messaging.services.moderation import staff_warning_dismiss
 from messaging.services.notices import (
     NOTICE_NOT_YOURS_MSG,
     blocked_notice_dismiss,

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from messaging import services
 from messaging.models import MessageReport, StaffWarning
-from messaging.staff_groups import DISPUTE_RESOLUTION_GROUP
+from messaging.moderation.staff_groups import DISPUTE_RESOLUTION_GROUP
 from tests.browser.conftest import sign_in
 from tests.factories import SellerAccountFactory, UserFactory, migration_data_install, seller_user
 from tests.messaging.helpers import seller_replies

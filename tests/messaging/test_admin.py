@@ -13,7 +13,7 @@ from cases.models import Case
 from messaging import services
 from messaging.attachments import IncomingAttachment
 from messaging.models import Attachment, Message, MessageReport
-from messaging.services.moderation import STAFF_ONLY_MSG, report_dismiss
+from messaging.moderation.services.decisions import STAFF_ONLY_MSG, report_dismiss
 from tests.factories import OrderFactory, StaffFactory, seller_user
 from tests.messaging.helpers import buyer_replies, seller_replies
 

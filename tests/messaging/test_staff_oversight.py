@@ -35,14 +35,14 @@ from messaging.models import (
     Outcome,
     StaffWarning,
 )
-from messaging.services.flags import message_report_by_link
-from messaging.services.moderation import (
+from messaging.moderation.services.decisions import (
     STAFF_ONLY_MSG,
     report_dismiss,
     report_warn,
     staff_warning_dismiss,
 )
-from messaging.staff_groups import DISPUTE_RESOLUTION_GROUP, OUR_APPS
+from messaging.moderation.services.flags import message_report_by_link
+from messaging.moderation.staff_groups import DISPUTE_RESOLUTION_GROUP, OUR_APPS
 from orders.models import Order
 from tests.clients import signed_in_client
 from tests.factories import (

@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from messaging import services
-from messaging.services.moderation import report_dismiss, report_warn
-from messaging.staff_groups import DISPUTE_RESOLUTION_GROUP
+from messaging.moderation.services.decisions import report_dismiss, report_warn
+from messaging.moderation.staff_groups import DISPUTE_RESOLUTION_GROUP
 from tests.factories import OrderFactory, StaffFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies
 

@@ -34,6 +34,12 @@ DISPUTE_FILE_PERMISSIONS = ("cases.view_case", "messaging.view_message")
 DISPUTE_FILE_TEMPLATE = "admin/messaging/dispute_file.html"
 
 
+def case_admin_link(case_id: int) -> str:
+    """The staff page of a case (with every message of it), linked beside its dispute file."""
+    url = reverse("admin:cases_case_change", args=[case_id])
+    return format_html('<a href="{}">Case {}</a>', url, case_id)
+
+
 def dispute_file_url(key: str) -> str:
     """The dispute file of an order ID, an alias or a case ID."""
     return f"{reverse('admin:dispute_file')}?{urlencode({'q': key})}"
