@@ -81,9 +81,9 @@ def test_r17_a_blocked_request_does_not_use_up_the_orders_one_request(seller, se
 
 def test_r17_automatic_requests_count_against_the_daily_limit(seller, auto_on, monkeypatch):
     _delivered(seller, 8)
-    monkeypatch.setattr(policy, "DAILY_LIMIT_BASE", 0)
+    monkeypatch.setattr(policy.seller_limits, "DAILY_LIMIT_BASE", 0)
     assert review_requests_auto_send() == 0  # refused by R8, tried again next run
-    monkeypatch.setattr(policy, "DAILY_LIMIT_BASE", 600)
+    monkeypatch.setattr(policy.seller_limits, "DAILY_LIMIT_BASE", 600)
     assert review_requests_auto_send() == 1
 
 

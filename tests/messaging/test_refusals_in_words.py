@@ -186,7 +186,7 @@ def test_r2_blocked_message_in_words_on_the_case_and_in_the_inbox(
 
 def test_r8_reply_refused_in_words(seller, seller_owner, seller_client, settings, monkeypatch):
     case = buyer_opens_case(seller=seller).case
-    monkeypatch.setattr(policy, "DAILY_LIMIT_BASE", 0)
+    monkeypatch.setattr(policy.seller_limits, "DAILY_LIMIT_BASE", 0)
     response = seller_client.post(
         reverse("messaging:case_reply", args=[case.pk]), {"body": "Thanks, it ships today."}
     )

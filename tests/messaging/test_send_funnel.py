@@ -118,7 +118,7 @@ def test_r8_every_seller_entry_point_gives_the_same_daily_limit_refusal(
     entry, seller, seller_owner, monkeypatch
 ):
     client, url, data = ENTRY_POINTS[entry](seller, seller_owner)
-    monkeypatch.setattr(policy, "DAILY_LIMIT_BASE", 0)
+    monkeypatch.setattr(policy.seller_limits, "DAILY_LIMIT_BASE", 0)
     # The entry point's orders are placed today: none is in the 30 days before today yet.
     limit = policy.daily_message_limit(orders_last_30_days=0)
     expected = policy.DAILY_LIMIT_REACHED_MSG.format(limit=limit)
