@@ -301,13 +301,9 @@ def case_scope_for_seller(*, seller: SellerAccount) -> QuerySet[Case]:
 
 def case_for_seller(*, seller: SellerAccount, case_id: int) -> Case | None:
     """The seller's case `case_id` with its product (a question from a product page has one),
-    or None when the seller has no such case: `case_scope_for_seller(...).select_related(
-    "product").filter(pk=case_id).first()`, every seller case view's first read. On PostgreSQL
-    one plain statement into the models (Model.from_db): the ORM's join cost the case page
-    more to build than to run. tests/messaging/test_case_for_seller.py holds the two equal."""
-    if connection.vendor != "postgresql":
-        scope = case_scope_for_seller(seller=seller).select_related("product")
-        return scope.filter(pk=case_id).first()
+    or None when the seller has no such case: every seller case view's first read. One plain
+    statement into the models (Model.from_db): the ORM's join cost the case page more to build
+    than to run."""
     with connection.cursor() as cursor:
         cursor.execute(_CASE_FOR_SELLER_SQL, [case_id, seller.pk])
         row = cursor.fetchone()
@@ -399,46 +395,9 @@ def message_list_for_seller(*, case: Case) -> list[SellerCaseMessage]:
     attachments and reports it has. Plain SQL into plain rows: building and compiling the
     equivalent queryset (and a model instance per message and sender) cost several times the
     query itself on the hot case page."""
-    if connection.vendor != "postgresql":
-        return _seller_case_messages_orm(case)
     with connection.cursor() as cursor:
         cursor.execute(_seller_case_messages_sql(), [case.pk])
         return [SellerCaseMessage(*row) for row in cursor.fetchall()]
-
-
-def _seller_case_messages_orm(case: Case) -> list[SellerCaseMessage]:
-    """The same rows through the ORM (three queries), where the database has no arrays (SQLite,
-    `make run`); tests/messaging/test_case_messages_forms.py holds the two equal."""
-    messages = (
-        Message.objects.filter(case=case)
-        .select_related("sender")
-        .prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
-            Prefetch("reports", queryset=MessageReport.objects.order_by("-created_at", "-id")),
-        )
-        .order_by("created_at", "id")
-    )
-    return [
-        SellerCaseMessage(
-            m.id,
-            m.direction,
-            m.channel,
-            m.subject,
-            m.body_text,
-            m.body_html,
-            m.created_at,
-            m.outcome,
-            m.outcome_rule,
-            m.outcome_reason,
-            m.response_state,
-            m.sender_id,
-            m.sender.full_name if m.sender else "",
-            m.sender.email if m.sender else "",
-            [{"id": a.id, "name": a.display_name, "size": a.size} for a in m.attachments.all()],
-            [r.reason for r in m.reports.all()],
-        )
-        for m in messages
-    ]
 
 
 def message_list_for_buyer(*, case: Case) -> QuerySet[Message]:
@@ -808,16 +767,13 @@ def seller_daily_allowance(
 
 
 def _sent_since(*, seller_id: int, midnight: datetime, now: datetime) -> int:
-    # The moments as the database stores them (SQLite compares text: '… 00:00:00+00:00' sorted
-    # after a message stored at '… 00:00:00', which then fell out of the day).
-    moment = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
             _SENT_TODAY_SQL.format(message=Message._meta.db_table),
             {
                 "seller": seller_id,
-                "midnight": moment(midnight),
-                "now": moment(now),
+                "midnight": midnight,
+                "now": now,
                 "s2b": Direction.SELLER_TO_BUYER.value,
                 "delivered": Outcome.DELIVERED.value,
             },
