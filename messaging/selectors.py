@@ -2,14 +2,15 @@
 
 import json
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -885,35 +886,43 @@ def _target() -> timedelta:
     return timedelta(hours=settings.MESSAGING_RESPONSE_TARGET_HOURS)
 
 
-def buyer_messages_with_reply(messages: QuerySet[Message]) -> QuerySet[Message]:
-    """Buyer messages that count for R21, each with `reply_at`: the first delivered seller
-    message on its case at or after it (None while unanswered)."""
-    first_reply = (
-        Message.objects.filter(
-            case_id=OuterRef("case_id"),
-            direction=Direction.SELLER_TO_BUYER,
-            outcome=Outcome.DELIVERED,
-            created_at__gte=OuterRef("created_at"),
-        )
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    return (
-        messages.filter(direction=Direction.BUYER_TO_SELLER)
-        .exclude(response_state__in=[ResponseState.NO_RESPONSE_NEEDED, ResponseState.REPORTED])
-        .annotate(reply_at=Subquery(first_reply))
-    )
+# R21 in SQL, the one definition the metrics task (messaging.services.metrics) and the
+# dashboard's list of late messages both read. The buyer messages (`b`, with their case `c`)
+# each with `reply.at`: the first delivered seller message on its case at or after it (NULL
+# while unanswered). One reply answers every earlier unanswered buyer message of the case. A
+# LATERAL subquery: the reply is looked up once per message, however often the buckets name
+# it (an expression would be evaluated again in each).
+R21_MESSAGES = f"""
+    {Message._meta.db_table} b
+    JOIN {Case._meta.db_table} c ON c.id = b.case_id
+    LEFT JOIN LATERAL (
+        SELECT r.created_at AS at FROM {Message._meta.db_table} r
+        WHERE r.case_id = b.case_id AND r.direction = '{Direction.SELLER_TO_BUYER.value}'
+          AND r.outcome = '{Outcome.DELIVERED.value}' AND r.created_at >= b.created_at
+        ORDER BY r.created_at LIMIT 1
+    ) reply ON TRUE
+"""  # noqa: S608  (names and values from the models)
+# The buyer messages that count: those marked No Response Needed or reported do not.
+R21_COUNTED = (
+    f"b.direction = '{Direction.BUYER_TO_SELLER.value}' AND b.response_state NOT IN "
+    f"('{ResponseState.NO_RESPONSE_NEEDED.value}', '{ResponseState.REPORTED.value}')"
+)
+# The buckets a counted message falls in once its fate is known: answered within the target,
+# answered later, or unanswered for longer than the target or on a case closed before any
+# reply; none yet while it waits within the target. Parameters: `target` and `now` (r21_params).
+R21_BUCKETS = {
+    "within": "reply.at <= b.created_at + %(target)s",
+    "later": "reply.at > b.created_at + %(target)s",
+    "unanswered": (
+        "reply.at IS NULL AND "
+        f"(b.created_at < %(now)s - %(target)s OR c.status = '{CaseStatus.CLOSED.value}')"
+    ),
+}
 
 
-def classify(now: datetime) -> dict[str, Q]:
-    """The R21 buckets as conditions on `buyer_messages_with_reply` rows."""
-    answered = Q(reply_at__isnull=False)
-    within = answered & Q(reply_at__lte=F("created_at") + _target())
-    later = answered & Q(reply_at__gt=F("created_at") + _target())
-    unanswered = Q(reply_at__isnull=True) & (
-        Q(created_at__lt=now - _target()) | Q(case__status=CaseStatus.CLOSED)
-    )
-    return {"within": within, "later": later, "unanswered": unanswered}
+def r21_params(now: datetime) -> dict[str, Any]:
+    """The values R21_BUCKETS' conditions take."""
+    return {"target": _target(), "now": now}
 
 
 METRIC_WINDOWS = (7, 30, 90)
@@ -991,18 +1000,75 @@ def response_days(
 
 def late_and_unanswered_messages(
     *, seller: SellerAccount, days: int = 30, now: datetime | None = None
-) -> QuerySet[Message]:
+) -> "LateMessages":
     """The buyer messages of the window answered after the target or not at all (R21), with
-    their case, newest first."""
+    their case, newest first: a list Paginator pages (each count and page a query)."""
     now = now or timezone.now()
-    buckets = classify(now)
-    since = now - timedelta(days=days)
-    return (
-        buyer_messages_with_reply(Message.objects.filter(seller=seller, created_at__gte=since))
-        .filter(buckets["later"] | buckets["unanswered"])
-        .select_related("case")
-        .order_by("-created_at")
-    )
+    return LateMessages(seller_id=seller.pk, since=now - timedelta(days=days), now=now)
+
+
+class LateMessages(Sequence[Message]):
+    """R21's late and unanswered messages of a seller since a moment, for Paginator: its length
+    and each slice are one query. Each item is a Message (its id, case and time) with
+    `reply_at` and its `case` (subject, order ID, buyer alias)."""
+
+    def __init__(self, *, seller_id: int, since: datetime, now: datetime) -> None:
+        late = f"(({R21_BUCKETS['later']}) OR ({R21_BUCKETS['unanswered']}))"
+        self._from = (
+            f"FROM {R21_MESSAGES} WHERE {R21_COUNTED} AND b.seller_id = %(seller)s"  # noqa: S608
+            f" AND b.created_at >= %(since)s AND {late}"
+        )
+        self._params = {**r21_params(now), "seller": seller_id, "since": since}
+
+    def __len__(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {self._from}", self._params)
+            (count,) = cursor.fetchone()
+        return int(count)
+
+    @overload
+    def __getitem__(self, index: int) -> Message: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Message]: ...
+    def __getitem__(self, index: int | slice) -> Message | list[Message]:
+        if isinstance(index, int):
+            found = self._read(offset=index, limit=1) if index >= 0 else []
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        if index.step is not None or (index.start or 0) < 0 or (index.stop or 0) < 0:
+            raise ValueError("LateMessages takes slices from a start, without a step")
+        start = index.start or 0
+        return self._read(offset=start, limit=None if index.stop is None else index.stop - start)
+
+    def __iter__(self) -> Iterator[Message]:
+        return iter(self._read(offset=0, limit=None))
+
+    def _read(self, *, offset: int, limit: int | None) -> list[Message]:
+        columns = ", ".join(
+            [f"b.{name}" for name in _LATE_MESSAGE_FIELDS]
+            + [f"c.{name}" for name in _LATE_CASE_FIELDS]
+            + ["reply.at"]
+        )
+        sql = (
+            f"SELECT {columns} {self._from} ORDER BY b.created_at DESC, b.id DESC"  # noqa: S608
+            " LIMIT %(_limit)s OFFSET %(_offset)s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {**self._params, "_limit": limit, "_offset": offset})
+            rows = cursor.fetchall()
+        width = len(_LATE_MESSAGE_FIELDS)
+        messages = []
+        for row in rows:
+            message = Message.from_db(connection.alias, _LATE_MESSAGE_FIELDS, row[:width])
+            message.case = Case.from_db(connection.alias, _LATE_CASE_FIELDS, row[width:-1])
+            message.reply_at = row[-1]  # type: ignore[attr-defined]
+            messages.append(message)
+        return messages
+
+
+_LATE_MESSAGE_FIELDS = fields_in_model_order(Message, {"id", "case_id", "created_at"})
+_LATE_CASE_FIELDS = fields_in_model_order(Case, {"id", "subject", "order_number", "buyer_alias"})
 
 
 def metrics_computed_at() -> datetime | None:

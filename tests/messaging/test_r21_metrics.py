@@ -152,3 +152,41 @@ def test_r21_the_incremental_run_recomputes_only_touched_days(
     # the untouched day keeps its (marked) row; the touched one is computed
     assert _day_row(seller, T0.date()).within_target == 99
     assert _day_row(seller, (T0 + 5 * DAY).date()).within_target == 1
+
+
+def test_r21_the_dashboard_lists_the_late_and_the_unanswered_newest_first(
+    seller, seller_owner, other_seller
+):
+    """The list reads the same buckets as the stored figures: answered later, and unanswered
+    past the target or on a closed case; not those answered in time, still waiting, marked No
+    Response Needed, or another seller's."""
+    now = T0 + 10 * DAY
+    late = _buyer_writes(OrderFactory(seller=seller), T0 + DAY)
+    _seller_replies(late.case, seller_owner, T0 + DAY + 30 * HOUR)
+    in_time = _buyer_writes(OrderFactory(seller=seller), T0 + 2 * DAY)
+    _seller_replies(in_time.case, seller_owner, T0 + 2 * DAY + HOUR)
+    unanswered = _buyer_writes(OrderFactory(seller=seller), T0 + 3 * DAY)
+    closed = _buyer_writes(OrderFactory(seller=seller), now - 2 * HOUR)
+    case_change_state_by_seller(
+        case=closed.case, actor=seller_owner, to_status=CaseStatus.CLOSED, at=now - HOUR
+    )
+    _buyer_writes(OrderFactory(seller=seller), now - HOUR)  # still within the target
+    skipped = _buyer_writes(OrderFactory(seller=seller), T0 + 4 * DAY)
+    services.message_mark_no_response_needed(message=skipped, actor=seller_owner, at=T0 + 4 * DAY)
+    _buyer_writes(OrderFactory(seller=other_seller), T0 + 5 * DAY)  # another seller's
+    _buyer_writes(OrderFactory(seller=seller), now - 31 * DAY)  # before the window
+
+    listed = selectors.late_and_unanswered_messages(seller=seller, now=now)
+    assert len(listed) == 3
+    rows = [(m.pk, m.case_id, m.case.subject, m.case.buyer_alias, m.reply_at) for m in listed]
+    assert rows == [
+        (closed.pk, closed.case_id, "Question", closed.case.buyer_alias, None),
+        (unanswered.pk, unanswered.case_id, "Question", unanswered.case.buyer_alias, None),
+        (late.pk, late.case_id, "Question", late.case.buyer_alias, T0 + DAY + 30 * HOUR),
+    ]
+    assert [m.pk for m in listed[1:3]] == [unanswered.pk, late.pk]
+    assert listed[2].case.order_number == late.case.order_number
+    response_metrics_compute(now=now)
+    stored = ResponseTimeDaily.objects.filter(seller=seller, day__gte=(now - 30 * DAY).date())
+    assert sum(row.later + row.unanswered for row in stored) == 3
+    assert sum(row.within_target for row in stored) == 1
