@@ -3,8 +3,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# The case columns recomputed from its messages by cases.services.case_summaries_refresh, the
-# one place that computes them.
+# The tables the plain SQL of cases.services names; each model's Meta takes its name from here.
+CASE_TABLE = "cases_case"
+CASE_TRANSITION_TABLE = "cases_casetransition"
+CASE_SEARCH_TEXT_TABLE = "cases_casesearchtext"
+# The messages' table. `messaging.models.Message` lives a layer above and cases imports nothing
+# from it: the inbox summary (cases.services) reads its messages by this name, in the vocabulary
+# below (`Direction`, `Outcome`, `ResponseState`), which Message's columns use.
+MESSAGE_TABLE = "messaging_message"
+
+# The case columns computed from its messages by the one statement in cases.services
+# (`case_summaries_refresh`), and `needs_response`, which the database derives from them.
 INBOX_SUMMARY_FIELDS = (
     "needs_response",
     "waiting_since",
@@ -62,6 +71,11 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+_WAITING_AND_NOT_CLOSED = models.Q(waiting_since__isnull=False) & ~models.Q(
+    status=CaseStatus.CLOSED
+)
+
+
 class Case(models.Model):
     """The messages about one customer-service event between a buyer and a seller.
 
@@ -111,8 +125,16 @@ class Case(models.Model):
     # ---- inbox summary (kept by cases.services.case_summaries_refresh)
     buyer_alias = models.CharField(max_length=64)
     order_number = models.CharField(max_length=19, blank=True)
-    needs_response = models.BooleanField(default=False)
+    # When the oldest buyer message still waiting for a reply arrived; None when none waits.
     waiting_since = models.DateTimeField(null=True, blank=True)
+    # "Response Needed": a buyer message waits and the case is not closed (a closed case takes
+    # no reply). The one definition of the rule, computed by the database on every write of the
+    # row, so a state change or auto-close never has to set it.
+    needs_response = models.GeneratedField(
+        expression=_WAITING_AND_NOT_CLOSED,  # type: ignore[arg-type]  # a Q, which Django takes
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
     responded = models.BooleanField(default=False)
     has_no_response_needed = models.BooleanField(default=False)
     has_sent = models.BooleanField(default=False)
@@ -142,10 +164,10 @@ class Case(models.Model):
     )
 
     class Meta:
+        db_table = CASE_TABLE
         ordering = ["-last_activity_at", "-id"]
         indexes = [
             # The default inbox: Response Needed, oldest waiting first.
-            # Partial, so SQLite uses it too (Django writes the filter as `WHERE needs_response`).
             models.Index(
                 fields=["seller", "waiting_since", "id"],
                 condition=models.Q(needs_response=True),
@@ -228,6 +250,9 @@ class CaseSearchText(models.Model):
     order_number = models.CharField(max_length=19, blank=True)
     subject = models.CharField(max_length=200)
 
+    class Meta:
+        db_table = CASE_SEARCH_TEXT_TABLE
+
     def __str__(self) -> str:
         return f"Search text of case {self.case_id}"
 
@@ -258,6 +283,7 @@ class CaseTransition(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = CASE_TRANSITION_TABLE
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

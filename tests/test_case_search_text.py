@@ -60,8 +60,6 @@ def test_closing_a_case_leaves_it_findable(seller, seller_owner):
 
 @pytest.mark.django_db
 def test_the_trigram_index_is_on_the_copy_not_on_the_case_row():
-    if connection.vendor != "postgresql":
-        pytest.skip("trigram indexes: PostgreSQL only")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT tablename FROM pg_indexes WHERE indexdef ILIKE '%%gin_trgm_ops%%' "

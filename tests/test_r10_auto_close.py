@@ -99,7 +99,7 @@ def test_r10_the_buyer_is_warned_once_a_day_before_and_a_reply_keeps_the_case_op
     seller, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     case = _case(seller)
-    monkeypatch.setattr("cases.services.timezone.now", lambda: T0 + 13 * DAY + SECOND)
+    monkeypatch.setattr("cases.services.auto_close.timezone.now", lambda: T0 + 13 * DAY + SECOND)
     with django_capture_on_commit_callbacks(execute=True):
         assert cases_closing_warn_task.apply().get() == 1
         assert cases_closing_warn_task.apply().get() == 0  # once
@@ -123,5 +123,5 @@ def test_r10_the_buyer_is_warned_once_a_day_before_and_a_reply_keeps_the_case_op
 
 def test_r10_no_warning_before_the_last_day(seller, monkeypatch):
     _case(seller)
-    monkeypatch.setattr("cases.services.timezone.now", lambda: T0 + 13 * DAY - SECOND)
+    monkeypatch.setattr("cases.services.auto_close.timezone.now", lambda: T0 + 13 * DAY - SECOND)
     assert cases_closing_warn_task.apply().get() == 0

@@ -1,15 +1,19 @@
-"""R10 at scale: auto-close writes each batch of due cases set-based (one UPDATE of status and
-inbox summary, one INSERT of transitions). It must leave exactly the rows that closing each case
-one by one through `case_transition` leaves, for every kind of case."""
+"""R10 at scale: auto-close writes each batch of due cases set-based (one statement: the UPDATE
+of their state and one INSERT of their transitions). It must leave exactly the rows that closing
+each case one by one through `case_transition` leaves, for every kind of case."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import transaction
 
-from cases import services as case_services
 from cases.models import Case, CaseStatus, CaseTransition
-from cases.services import case_change_state_by_seller, case_transition, cases_auto_close
+from cases.services import (
+    auto_close,
+    case_change_state_by_seller,
+    case_transition,
+    cases_auto_close,
+)
 from messaging import services
 from tests.factories import OrderFactory
 
@@ -27,8 +31,9 @@ class _Undo(Exception):
 def _days(settings, monkeypatch):
     settings.CASE_AUTO_CLOSE_DAYS = 14
     settings.CASE_RESOLVED_CLOSE_DAYS = 3
-    monkeypatch.setattr(case_services, "AUTO_CLOSE_BATCH", 2)  # several batches
-    monkeypatch.setattr("cases.services.timezone.now", lambda: CLOCK)
+    monkeypatch.setattr(auto_close, "AUTO_CLOSE_BATCH", 2)  # several batches
+    # (`timezone` is Django's module: every service reads this clock)
+    monkeypatch.setattr(auto_close.timezone, "now", lambda: CLOCK)
 
 
 def _open(seller, body="Where is it?", at=T0) -> Case:

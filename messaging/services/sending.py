@@ -21,14 +21,8 @@ from django.utils import timezone
 from accounts.models import BuyerProfile, Relationship, SellerAccount, User
 from accounts.selectors import membership_for_user
 from accounts.services import relationship_get_or_create
-from cases.models import Case, CaseStatus
-from cases.services import (
-    case_activity_record,
-    case_assign_on_reply,
-    case_open,
-    case_summary_refresh,
-    case_transition,
-)
+from cases.models import Case
+from cases.services import case_open, case_record_message
 from core.refusals import MessageRefused, NotAParty, Refusal
 from core.sanitize import html_sanitize, html_to_text
 from messaging import policy, selectors
@@ -348,11 +342,6 @@ def _store(
             actor=sender,
             at=now,
         )
-    elif not route.from_seller and case.status == CaseStatus.RESOLVED:
-        # A buyer message on a Resolved case opens it again (SPEC section 3).
-        case = case_transition(
-            case=case, to_status=CaseStatus.OPENED, actor=sender, cause="buyer message", at=now
-        )
     blocked = verdict.refusal if isinstance(verdict, policy.Blocked) else None
     # R23: a message started from one of the seller's templates counts as a use of it.
     template_id = (
@@ -389,11 +378,15 @@ def _store(
         Message.objects.filter(
             case=case, direction=Direction.BUYER_TO_SELLER, response_state=ResponseState.NEEDED
         ).update(response_state=ResponseState.RESPONDED, responded_at=now)
-    if route.from_seller and route.case is not None and sender is not None:
-        # A member's reply on an unassigned case makes it theirs (issue 14).
-        case_assign_on_reply(case=case, member=sender, at=now)
-    case_activity_record(case=case, at=now)
-    case_summary_refresh(case)
+    # The case's side of it, in one call: a Resolved case reopened by the buyer, the case
+    # assigned to the member replying, the activity, the inbox summary.
+    case_record_message(
+        case=case,
+        sender=sender,
+        from_seller=route.from_seller,
+        opened_it=route.case is None,
+        at=now,
+    )
     # Email to the other party, a copy to the seller, a bounce: queued now, sent after commit.
     outbound.emails_for_message(message)
     return message
