@@ -1,17 +1,22 @@
-"""What the pages show, computed in Python: the inbox's case rows, and refusals as buyers read
-them.
+"""What the pages show, computed in Python: the case status badge, the case rows of the seller's
+inbox and of the buyer's message center, and refusals as buyers read them.
 
 The inbox is the hot page: formatting dates, ages and links here costs a fraction of the
-equivalent template filters and tags, 25 times per page.
+equivalent template filters and tags, 25 times per page. Each piece has this one definition;
+templates print it through messaging_tags (`case_status_badge`) or as the view built it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape  # what django.utils.html.escape does, without its lazy-string wrapper
 from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
 from cases.models import Case, CaseStatus
@@ -45,12 +50,82 @@ def response_deadline(*, waiting_since: datetime, now: datetime, target_hours: i
     return Deadline(f"overdue by {_duration(now - deadline)}", overdue=True)
 
 
+def moment_labeller() -> Callable[[datetime], str]:
+    """A function writing moments as the `date:"M j, Y H:i"` filter does (the month's short
+    name in the active language, the current time zone), set up once for a page's many."""
+    zone = timezone.get_current_timezone()
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+
+    def label(moment: datetime) -> str:
+        at = moment.astimezone(zone)
+        return f"{months[at.month]} {at.day}, {at.year} {at:%H:%M}"
+
+    return label
+
+
+# A number no row has, replaced by each row's id in its links.
+_ID = 2_147_483_647
+
+
+def url_with_id(name: str) -> Callable[[int | str], str]:
+    """A function giving the URL named `name` for an id: the URL reversed once for a page's
+    many rows, not once per row."""
+    head, _, tail = reverse(name, args=[_ID]).partition(str(_ID))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+# ---- the case status badge: its colour by status, the one map of them
+
+_CASE_STATUS_BADGE_CLASSES: dict[str, str] = {
+    CaseStatus.OPENED: "text-bg-primary",
+    CaseStatus.RESOLVED: "text-bg-info",
+}
+_OTHER_CASE_STATUS_BADGE_CLASS = "text-bg-secondary"  # Closed
+
+
+def case_status_badge_html(status: str, label: str) -> SafeString:
+    """The badge of a case's status (`label`: its display name in the page's language)."""
+    colour = _CASE_STATUS_BADGE_CLASSES.get(status, _OTHER_CASE_STATUS_BADGE_CLASS)
+    return mark_safe(  # noqa: S308  (the label is escaped)
+        f'<span class="badge {colour} case-status-badge">{escape(label)}</span>'
+    )
+
+
+# ---- a case row: one link to its case in a list of cases, for the seller or the buyer
+
+
+def _case_row_html(
+    *,
+    url: str,
+    classes: str,
+    case_id: int,
+    party: str,
+    order: str,
+    badges: list[str],
+    subject: str,
+    snippet: str,
+) -> str:
+    """The row's markup around its parts (HTML already escaped): who the other party is and the
+    order on the left, badges and age on the right, then the subject and the latest snippet."""
+    return (
+        f'<a href="{escape(url)}" class="list-group-item list-group-item-action {classes}"'
+        f' data-case-id="{case_id}">\n'
+        '<div class="d-flex flex-wrap justify-content-between gap-2">\n'
+        f'<div class="d-flex flex-wrap align-items-center gap-2 small">\n{party}\n{order}\n</div>\n'
+        '<div class="d-flex align-items-center gap-2 small">\n'
+        + "\n".join(badges)
+        + "\n</div>\n</div>\n"
+        f'<div class="fw-semibold mt-1 text-truncate">{escape(subject)}</div>\n'
+        f'<div class="small text-secondary text-truncate">\n{snippet}\n</div>\n</a>'
+    )
+
+
 def inbox_rows_decorate(
     cases: Iterable[Case], *, now: datetime, target_hours: int, case_url_prefix: str
 ) -> SafeString:
-    """Give each case row its link, the age of its latest message, its deadline, and its HTML
-    (`row_html`, see inbox_row_html); return the rows' HTML one after the other, as the page
-    prints it. Each row's owner (`assignee_label`) is set before."""
+    """Give each case row of the seller's inbox its link, the age of its latest message, its
+    deadline, and its HTML (`row_html`, see inbox_row_html); return the rows' HTML one after
+    the other, as the page prints it. Each row's owner (`assignee_label`) is set before."""
     status_labels = {value: str(label) for value, label in CaseStatus.choices}  # translated once
     rows = []
     for case in cases:
@@ -64,31 +139,26 @@ def inbox_rows_decorate(
             if case.needs_response and case.waiting_since
             else None
         )
-        row.row_html = inbox_row_html(row, status_label=status_labels.get(case.status, case.status))
+        row.row_html = inbox_row_html(
+            row,
+            status_label=status_labels.get(case.status, case.status),
+            target_hours=target_hours,
+        )
         rows.append(row.row_html)
     return mark_safe("\n".join(rows))  # noqa: S308  (rows of inbox_row_html, escaped there)
 
 
-# The status badge of components/case_status_badge.html, by status.
-_STATUS_BADGE = {"opened": "text-bg-primary", "resolved": "text-bg-info"}
-
-
-def inbox_row_html(row: Any, *, status_label: str) -> SafeString:
-    """One case row of the inbox (templates/messaging/inbox.html, `case-list`), built here: a
-    template renders it at a tenth of the speed, 25 times per page (issue 13). The markup is the
-    row the template had; every value from the database is escaped."""
+def inbox_row_html(row: Any, *, status_label: str, target_hours: int) -> SafeString:
+    """One case row of the seller's inbox (templates/messaging/inbox.html, `case-list`), built
+    here: a template renders it at a tenth of the speed, 25 times per page (issue 13). Every
+    value from the database is escaped."""
     deadline = row.deadline
-    order = (
-        f'<span class="order-id text-secondary">Order {escape(row.order_number)}</span>'
-        if row.order_number
-        else '<span class="text-secondary">No order (question)</span>'
-    )
     badges = []
     if deadline is not None:
         color = "text-bg-danger" if deadline.overdue else "text-bg-success"
         badges.append(
             f'<span class="badge rounded-pill {color} deadline" '
-            f'title="Target: respond within 24 hours">{escape(deadline.label)}</span>'
+            f'title="Target: respond within {target_hours} hours">{escape(deadline.label)}</span>'
         )
     if row.reported:
         badges.append('<span class="badge text-bg-warning">Reported</span>')
@@ -104,27 +174,67 @@ def inbox_row_html(row: Any, *, status_label: str) -> SafeString:
             f'<span class="badge text-bg-light border assignee" title="Assigned to">'
             f"{escape(label)}</span>"
         )
-    status = _STATUS_BADGE.get(row.status, "text-bg-secondary")
-    badges.append(f'<span class="badge {status} case-status-badge">{escape(status_label)}</span>')
+    badges.append(case_status_badge_html(row.status, status_label))
     badges.append(
         f'<span class="text-secondary text-nowrap" title="{escape(row.latest_at)}">'
         f"{escape(row.age)}</span>"
     )
     you = '<span class="text-body-tertiary">You:</span> ' if row.latest_direction == "s2b" else ""
-    needs = " needs-response" if row.needs_response else ""
-    return mark_safe(  # noqa: S308  (every value above is escaped)
-        f'<a href="{escape(row.url)}" class="list-group-item list-group-item-action case-row py-3'
-        f'{needs}" data-case-id="{row.pk}">\n'
-        '<div class="d-flex flex-wrap justify-content-between gap-2">\n'
-        f'<div class="d-flex flex-wrap align-items-center gap-2 small">\n'
-        f'<span class="alias text-body">{escape(row.buyer_alias)}</span>\n{order}\n</div>\n'
-        '<div class="d-flex align-items-center gap-2 small">\n'
-        + "\n".join(badges)
-        + "\n</div>\n</div>\n"
-        f'<div class="fw-semibold mt-1 text-truncate">{escape(row.subject)}</div>\n'
-        f'<div class="small text-secondary text-truncate">\n{you}{escape(row.latest_snippet)}\n'
-        "</div>\n</a>"
+    return mark_safe(  # noqa: S308  (every value is escaped)
+        _case_row_html(
+            url=row.url,
+            classes="case-row py-3 needs-response" if row.needs_response else "case-row py-3",
+            case_id=row.pk,
+            party=f'<span class="alias text-body">{escape(row.buyer_alias)}</span>',
+            order=(
+                f'<span class="order-id text-secondary">Order {escape(row.order_number)}</span>'
+                if row.order_number
+                else '<span class="text-secondary">No order (question)</span>'
+            ),
+            badges=badges,
+            subject=row.subject,
+            snippet=f"{you}{escape(row.latest_snippet)}",
+        )
     )
+
+
+def buyer_case_rows_html(cases: Iterable[Case]) -> SafeString:
+    """The rows of the buyer's message center, in the buyer's language: the seller, the order,
+    the status and how long ago the buyer's latest message came, the subject and its snippet
+    (each case read with `buyer_latest_at`, `buyer_latest_snippet` and its seller's name)."""
+    case_url = url_with_id("messaging:buyer_case_detail")
+    moment_label = moment_labeller()
+    rows = []
+    for case in cases:
+        latest = case.buyer_latest_at
+        age = gettext("%(age)s ago") % {"age": timesince(latest)} if latest else ""
+        order = (
+            '<span class="order-id text-secondary">'
+            f"{escape(gettext('Order %(number)s') % {'number': case.order_number})}</span>"
+            if case.order_number
+            else f'<span class="text-secondary">{escape(gettext("Question (no order)"))}</span>'
+        )
+        title = f"{moment_label(latest)} UTC" if latest else ""
+        rows.append(
+            _case_row_html(
+                url=case_url(case.pk),
+                classes="buyer-case-row py-3",
+                case_id=case.pk,
+                party=(
+                    '<strong class="text-body seller-name">'
+                    f"{escape(case.seller.business_name)}</strong>"
+                ),
+                order=order,
+                badges=[
+                    case_status_badge_html(case.status, case.get_status_display()),
+                    f'<span class="text-secondary text-nowrap" title="{escape(title)}">'
+                    f"{escape(age)}</span>",
+                ],
+                subject=case.subject,
+                snippet=escape(case.buyer_latest_snippet),
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308  (every value is escaped)
 
 
 # The refusals a buyer can meet whose text carries a value: translated from the template.

@@ -2,13 +2,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.selectors import seller_for_user
+from cases.models import Case
 from messaging.policy_page import policy_path, policy_section
-from messaging.presentation import FLASH_RULE_PREFIX, contact_reason_label
+from messaging.presentation import (
+    FLASH_RULE_PREFIX,
+    case_status_badge_html,
+    contact_reason_label,
+)
 from messaging.selectors import (
     contact_buyer_refusal,
     order_cases_for_buyer,
@@ -21,10 +27,10 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def seller_cards(context: template.Context, messages: Sequence[Any]) -> SafeString:
-    """The seller's message cards of the case page in one string: each card as
-    messaging.case_presentation printed it, with what `{% csrf_token %}` renders (its own node,
-    rendered once) in its form: what the template's loop did, without ~4 nodes per message."""
+def message_cards(context: template.Context, messages: Sequence[Any]) -> SafeString:
+    """The message cards of a case page in one string, the seller's or the buyer's: each card
+    as messaging.case_presentation printed it, with what `{% csrf_token %}` renders (its own
+    node, rendered once) in its form, if it has one."""
     field = CsrfTokenNode().render(context)
     return mark_safe(  # noqa: S308  (each part is escaped where it was made)
         "".join(
@@ -32,6 +38,19 @@ def seller_cards(context: template.Context, messages: Sequence[Any]) -> SafeStri
             for m in messages
         )
     )
+
+
+@register.simple_tag
+def case_status_badge(case: Case) -> SafeString:
+    """The badge of the case's status (messaging.presentation.case_status_badge_html)."""
+    return case_status_badge_html(case.status, case.get_status_display())
+
+
+@register.simple_tag
+def response_target_hours() -> int:
+    """R21's response target in hours, as the pages that mention it print it (the setting
+    MESSAGING_RESPONSE_TARGET_HOURS)."""
+    return int(settings.MESSAGING_RESPONSE_TARGET_HOURS)
 
 
 @register.filter
@@ -106,20 +125,3 @@ def flash_rule(extra_tags: str) -> str:
 def contact_reason_label_filter(key: str) -> str:
     """A contact reason as people read it ("Shipping or delivery"), never its code."""
     return contact_reason_label(key)
-
-
-@register.filter
-def response_clock(message: Any) -> str:
-    """R21 on the case page: a waiting buyer message counts for the response time; how long is
-    left of the 24 hours, or by how much it is late."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from messaging.presentation import response_deadline
-
-    deadline = response_deadline(
-        waiting_since=message.created_at,
-        now=timezone.now(),
-        target_hours=settings.MESSAGING_RESPONSE_TARGET_HOURS,
-    )
-    return f"Counts for your response time: {deadline.label}"

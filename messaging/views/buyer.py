@@ -5,8 +5,6 @@ or order answers 404), parses a form, makes one service call and renders or redi
 decided in the services; a refusal (`MessageRefused`) is shown on the form and nothing is stored.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -29,9 +27,10 @@ from cases.policy import CASE_CLOSED_MSG
 from core.htmx import page_or_partial
 from core.refusals import MessageRefused, Refusal
 from messaging import policy, selectors, services
+from messaging.case_presentation import case_messages_for_buyer
 from messaging.forms import ContactSellerForm, ReplyForm, StoreAskForm
 from messaging.models import BuyerContactReason, Direction, Message
-from messaging.presentation import refusal_text_for_buyer
+from messaging.presentation import buyer_case_rows_html, refusal_text_for_buyer
 from messaging.views.common import REPORTED_NOTICE, draft_from_form, report_page
 from orders import selectors as order_selectors
 from orders.models import Product
@@ -66,18 +65,6 @@ def _buyer_message(request: AuthenticatedRequest, message_id: int) -> Message:
     )
 
 
-def _case_messages(request: AuthenticatedRequest, case: Case) -> list[Message]:
-    """What the buyer may see, each with this buyer's own report of it, if any (R16)."""
-    case_messages = list(selectors.message_list_for_buyer(case=case))
-    for message in case_messages:
-        row: Any = message  # `reported_by_me` is for the template only: the model has none
-        row.reported_by_me = next(
-            (report for report in message.reports.all() if report.reporter_id == request.user.pk),
-            None,
-        )
-    return case_messages
-
-
 def _render_case(
     request: AuthenticatedRequest,
     case: Case,
@@ -88,7 +75,7 @@ def _render_case(
     """The case page, or only its message list (with the reply box) for an htmx swap."""
     context = {
         "case": case,
-        "case_messages": _case_messages(request, case),
+        "case_messages": case_messages_for_buyer(case=case, buyer=request.user),
         "reply_form": reply_form or ReplyForm(),
         "case_closed_msg": gettext(CASE_CLOSED_MSG),
         "seller_direction": Direction.SELLER_TO_BUYER,
@@ -131,6 +118,7 @@ def message_center(request: AuthenticatedRequest) -> HttpResponse:
         "messaging/buyer_message_center.html",
         {
             "page": page,
+            "rows_html": buyer_case_rows_html(page.object_list),
             # R16: warnings from staff stay at the top until the buyer dismisses them.
             "staff_warnings": selectors.staff_warnings_for_buyer(buyer=request.user),
         },

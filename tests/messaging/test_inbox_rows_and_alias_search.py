@@ -1,15 +1,18 @@
-"""Issue 13: the inbox rows built in Python (messaging.presentation.inbox_row_html) and the
-search by a buyer alias with its domain (the trigram index asked only for the alias's own part)."""
+"""The case rows of the seller's inbox and of the buyer's message center, built in Python
+(messaging.presentation), the case status badge they and the case pages print, and the search
+by a buyer alias with its domain (the trigram index asked only for the alias's own part)."""
 
 import re
 
 import pytest
 from django.urls import reverse
 
-from accounts.models import Relationship
+from accounts.models import BuyerProfile, Relationship
 from cases.models import Case, CaseSearchText
 from messaging import selectors, services
-from messaging.presentation import inbox_row_html
+from messaging.presentation import case_status_badge_html, inbox_row_html
+from tests.clients import signed_in_client
+from tests.factories import BuyerFactory
 from tests.messaging.helpers import buyer_opens_case, seller_replies
 
 pytestmark = pytest.mark.django_db
@@ -120,11 +123,80 @@ class TestInboxRows:
         row.latest_direction = "s2b"
         row.needs_response = False
         row.url, row.age, row.latest_at, row.deadline = "/messages/1/", "1 min ago", "x", None
-        html = inbox_row_html(row, status_label="Opened")
+        html = inbox_row_html(row, status_label="Opened", target_hours=24)
         assert "No order (question)" in html
         assert '<span class="text-body-tertiary">You:</span> ' in html
         assert "needs-response" not in html
         assert "assignee" not in html
+
+    def test_the_response_target_is_the_setting(self, seller, seller_client, settings):
+        settings.MESSAGING_RESPONSE_TARGET_HOURS = 12
+        buyer_opens_case(seller=seller)
+        html = seller_client.get(INBOX).text
+        assert "Target: respond to every buyer message within 12 hours." in html
+        assert re.search(
+            r'<span class="badge rounded-pill text-bg-success deadline" '
+            r'title="Target: respond within 12 hours">11 h left</span>',
+            html,
+        )
+        assert "24 hours" not in html
+
+
+class TestCaseStatusBadge:
+    @pytest.mark.parametrize(
+        ("status", "colour"),
+        [
+            ("opened", "text-bg-primary"),
+            ("resolved", "text-bg-info"),
+            ("closed", "text-bg-secondary"),
+        ],
+    )
+    def test_each_status_has_its_colour(self, status, colour):
+        assert case_status_badge_html(status, "<Label>") == (
+            f'<span class="badge {colour} case-status-badge">&lt;Label&gt;</span>'
+        )
+
+    def test_the_case_pages_and_rows_print_the_same_badge(self, seller, seller_client):
+        case = buyer_opens_case(seller=seller).case
+        badge = '<span class="badge text-bg-primary case-status-badge">Opened</span>'
+        assert badge in seller_client.get(INBOX).text
+        assert badge in seller_client.get(reverse("messaging:case_detail", args=[case.pk])).text
+        buyer = signed_in_client(case.buyer)
+        assert badge in buyer.get(reverse("messaging:buyer_message_center")).text
+        assert badge in buyer.get(reverse("messaging:buyer_case_detail", args=[case.pk])).text
+
+
+class TestBuyerRows:
+    def test_row_parts(self, seller, seller_owner):
+        case = buyer_opens_case(seller=seller, subject="Late <parcel>").case
+        seller_replies(case, seller_owner, body="On its way & soon")
+        html = signed_in_client(case.buyer).get(reverse("messaging:buyer_message_center")).text
+        row = re.search(
+            rf'<a href="([^"]+)" class="([^"]+)" data-case-id="{case.pk}">(.*?)</a>', html, re.S
+        )
+        assert row is not None
+        url, classes, inner = row.groups()
+        assert url == reverse("messaging:buyer_case_detail", args=[case.pk])
+        assert classes == "list-group-item list-group-item-action buyer-case-row py-3"
+        assert '<strong class="text-body seller-name">Acme Outfitters</strong>' in inner
+        assert f'<span class="order-id text-secondary">Order {case.order_number}</span>' in inner
+        assert 'case-status-badge">Opened</span>' in inner
+        assert re.search(r'title="\w{3} \d{1,2}, \d{4} \d\d:\d\d UTC">\d+\xa0minutes? ago<', inner)
+        assert '<div class="fw-semibold mt-1 text-truncate">Late &lt;parcel&gt;</div>' in inner
+        assert "On its way &amp; soon" in inner
+        for seller_only in ("needs-response", "deadline", "assignee", "You:"):
+            assert seller_only not in inner
+
+    def test_a_question_in_the_buyers_language(self, seller):
+        buyer = BuyerFactory()
+        BuyerProfile.objects.filter(user=buyer).update(preferred_language="de")
+        client = signed_in_client(buyer)
+        ask = reverse("messaging:store_ask", args=[seller.slug])
+        client.post(ask, {"subject": "Farben?", "body": "Rot?"})
+        html = client.get(reverse("messaging:buyer_message_center")).text
+        assert '<span class="text-secondary">Frage (ohne Bestellung)</span>' in html
+        assert 'case-status-badge">Offen</span>' in html
+        assert re.search(r">vor \d+\xa0Minuten?</span>", html)
 
 
 @pytest.mark.parametrize(
