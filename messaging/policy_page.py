@@ -8,6 +8,7 @@ logs, the admin and the `data-rule` attribute of the element that shows a refusa
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 
 POLICY_URL_NAME = "messaging:policy"
@@ -170,7 +171,8 @@ SECTIONS: tuple[PolicySection, ...] = (
     ),
     _section(
         "R21", "response-time", "Response time",
-        "Sellers should answer every buyer message within 24 hours. Response-time metrics count, "
+        "Sellers should answer every buyer message within "
+        f"{settings.MESSAGING_RESPONSE_TARGET_HOURS} hours. Response-time metrics count, "
         "for each buyer message that needs a response, the time to the seller's first reply; "
         "messages marked “No Response Needed” and reported messages are not counted.",
     ),

@@ -4,6 +4,7 @@ import csv
 from collections.abc import Iterator
 from datetime import date
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -20,7 +21,7 @@ LATE_PER_PAGE = 25
 
 
 def _chart(days: list[tuple[date, ResponseTimeDaily | None]]) -> dict[str, object]:
-    """A server-rendered SVG line of the daily % answered within 24 hours (no script: CSP)."""
+    """A server-rendered SVG line of the daily % answered within the target (no script: CSP)."""
     step = (CHART_WIDTH - 2 * CHART_PAD) / max(len(days) - 1, 1)
     points, dots = [], []
     for index, (day, row) in enumerate(days):
@@ -61,7 +62,7 @@ def response_time(request: SellerRequest) -> HttpResponse:
         "chart": _chart(days),
         "days": days,
         "late": late,
-        "target_hours": 24,
+        "target_hours": settings.MESSAGING_RESPONSE_TARGET_HOURS,
         "computed_at": selectors.metrics_computed_at(),
         "now": now,
     }
@@ -82,7 +83,14 @@ def response_time_csv(request: SellerRequest) -> StreamingHttpResponse:
     def rows() -> Iterator[str]:
         writer = csv.writer(_Echo())
         yield writer.writerow(
-            ["day", "counted", "within_24h", "later", "unanswered", "average_response_hours"]
+            [
+                "day",
+                "counted",
+                f"within_{settings.MESSAGING_RESPONSE_TARGET_HOURS}h",
+                "later",
+                "unanswered",
+                "average_response_hours",
+            ]
         )
         for day, row in days:
             answered = (row.within_target + row.later) if row else 0
