@@ -9,7 +9,8 @@ CASE_TRANSITION_TABLE = "cases_casetransition"
 CASE_SEARCH_TEXT_TABLE = "cases_casesearchtext"
 # The messages' table. `messaging.models.Message` lives a layer above and cases imports nothing
 # from it: the inbox summary (cases.services) reads its messages by this name, in the vocabulary
-# below (`Direction`, `Outcome`, `ResponseState`), which Message's columns use.
+# below (`Direction`, `Outcome`, `ResponseState`), which Message's columns use
+# (tests/cases/test_message_table.py checks that Message is this table, with those columns).
 MESSAGE_TABLE = "messaging_message"
 
 # The case columns computed from its messages by the one statement in cases.services
