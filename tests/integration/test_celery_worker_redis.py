@@ -14,8 +14,8 @@ from django.db import connection
 from config.celery import app as celery_app
 from messaging.email.services.inbound import inbound_mail_receive
 from messaging.models import InboundMail, Message
-from tests.factories import RelationshipFactory
 from scripts.commands import BIN
+from tests.factories import RelationshipFactory
 from tests.integration.conftest import (
     process_output,
     start_process,
