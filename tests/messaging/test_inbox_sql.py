@@ -1,26 +1,22 @@
-"""Issue 13: the unsearched inbox page on PostgreSQL is one statement of plain SQL
-(`inbox_page_for_seller`). It must list the same cases, in the same order, with the same count,
-pages and row values as the ORM form it stands in for (`capped_page(case_list_for_seller(...))`,
-which searches and SQLite still use), under every filter."""
+"""The inbox page (`inbox_page_for_seller`), one statement of plain SQL: under every filter it
+lists the seller's cases the filter keeps, in the filter's order, with the capped count, the
+page asked for and each row's values; expected values come from the factories' cases."""
 
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 
 from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseStatus
-from core.pagination import capped_page
+from core.pagination import page_number_for
 from messaging import selectors
 from tests.factories import CaseFactory, OrderFactory, seller_user
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL form is PostgreSQL's"),
-]
+pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 PAGES = [None, "1", "2", "3", "5", "999", "0", "-2", "x"]
+PER_PAGE = 7
 
 
 @pytest.fixture
@@ -57,54 +53,84 @@ def inbox(seller, seller_owner, other_seller):
     return seller
 
 
-def _seen(page):
-    return (
-        [
-            (
-                row.pk,
-                *(getattr(row, name) for name in ("subject", "status", "buyer_alias")),
-                row.order_number,
-                row.assigned_to_id,
-                *(getattr(row, name) for name in INBOX_SUMMARY_FIELDS),
-                None if row.assigned_to is None else row.assigned_to.get_full_name(),
-            )
-            for row in page.object_list
-        ],
-        page.number,
-        page.has_next,
-        page.count,
-        page.count_capped,
+# What each filter keeps, and its order: Response Needed the longest waiting first, the others
+# the latest message first (cases without one before all others); the id breaks ties.
+KEEPS = {
+    "response-needed": lambda case, member: case.needs_response,
+    "assigned-to-me": lambda case, member: case.assigned_to_id == member.pk,
+    "unassigned": lambda case, member: case.assigned_to_id is None,
+    "all": lambda case, member: True,
+    "no-response-needed": lambda case, member: case.has_no_response_needed,
+    "responded": lambda case, member: case.responded,
+    "sent": lambda case, member: case.has_sent,
+    "reported": lambda case, member: case.reported,
+    "opened": lambda case, member: case.status == CaseStatus.OPENED,
+    "resolved": lambda case, member: case.status == CaseStatus.RESOLVED,
+    "closed": lambda case, member: case.status == CaseStatus.CLOSED,
+}
+
+
+def _in_order(filter_key: str, cases: list[Case]) -> list[Case]:
+    if filter_key == "response-needed":
+        return sorted(cases, key=lambda case: (case.waiting_since, case.pk))
+    return sorted(
+        cases,
+        key=lambda case: (case.latest_message_at is None, case.latest_message_at or T0, case.pk),
+        reverse=True,
     )
+
+
+def _values(row) -> tuple:
+    return (
+        row.pk,
+        *(getattr(row, name) for name in ("subject", "status", "buyer_alias")),
+        row.order_number,
+        row.assigned_to_id,
+        *(getattr(row, name) for name in INBOX_SUMMARY_FIELDS),
+        None if row.assigned_to is None else row.assigned_to.get_full_name(),
+    )
+
+
+def _expected(cases: list[Case], page_number, *, count_cap: int) -> tuple:
+    """The page of `cases` (in order) as capped pagination shows it."""
+    counted = min(len(cases), count_cap + 1)
+    number = page_number_for(page_number, count=counted, per_page=PER_PAGE, count_cap=count_cap)
+    offset = (number - 1) * PER_PAGE
+    rows = [_values(case) for case in cases[offset : offset + PER_PAGE]]
+    has_next = len(cases) > offset + PER_PAGE
+    return rows, number, has_next, min(counted, count_cap), counted > count_cap
+
+
+def _seen(page) -> tuple:
+    rows = [_values(row) for row in page.object_list]
+    return rows, page.number, page.has_next, page.count, page.count_capped
 
 
 @pytest.mark.parametrize("filter_key", [*selectors.INBOX_FILTERS, "no-such-filter"])
 @pytest.mark.parametrize("count_cap", [1000, 9])
-def test_the_sql_page_is_the_orm_page_under_every_filter(
+def test_every_filter_lists_its_cases_in_its_order_page_by_page(
     inbox, seller_owner, filter_key, count_cap
 ):
+    applied = filter_key if filter_key in KEEPS else selectors.DEFAULT_INBOX_FILTER
+    cases = Case.objects.filter(seller=inbox).select_related("assigned_to")
+    kept = _in_order(applied, [case for case in cases if KEEPS[applied](case, seller_owner)])
+    assert kept or applied in ("assigned-to-me",)
     for page_number in PAGES:
-        orm = capped_page(
-            selectors.case_list_for_seller(
-                seller=inbox, filter_key=filter_key, member=seller_owner
-            ),
-            page_number,
-            per_page=7,
-            count_cap=count_cap,
-        )
-        sql = selectors.inbox_page_for_seller(
+        page = selectors.inbox_page_for_seller(
             seller=inbox,
             filter_key=filter_key,
             query="",
             member=seller_owner,
             page_number=page_number,
-            per_page=7,
+            per_page=PER_PAGE,
             count_cap=count_cap,
         )
-        assert all(isinstance(row, selectors.InboxRow) for row in sql.object_list)
-        assert _seen(sql) == _seen(orm), (filter_key, page_number)
+        assert all(isinstance(row, selectors.InboxRow) for row in page.object_list)
+        expected = _expected(kept, page_number, count_cap=count_cap)
+        assert _seen(page) == expected, (filter_key, page_number)
 
 
-def test_the_sql_page_holds_only_the_sellers_cases(inbox, other_seller, seller_owner):
+def test_the_page_holds_only_the_sellers_cases(inbox, other_seller, seller_owner):
     theirs = set(Case.objects.filter(seller=other_seller).values_list("pk", flat=True))
     page = selectors.inbox_page_for_seller(
         seller=inbox,
@@ -132,16 +158,25 @@ def test_an_empty_inbox_is_one_empty_page(seller, seller_owner):
     assert (page.object_list, page.number, page.count, page.has_next) == ([], 1, 0, False)
 
 
-def test_a_search_keeps_the_orm_form(inbox, seller_owner):
-    alias = Case.objects.filter(seller=inbox).order_by("pk").first().buyer_alias
-    page = selectors.inbox_page_for_seller(
-        seller=inbox,
-        filter_key="all",
-        query=alias[:10],
-        member=seller_owner,
-        page_number=None,
-        per_page=7,
-        count_cap=200,
-    )
-    assert page.object_list
-    assert all(isinstance(row, Case) for row in page.object_list)
+@pytest.mark.parametrize("filter_key", ["all", "response-needed", "closed"])
+@pytest.mark.parametrize("count_cap", [200, 9])
+def test_a_search_lists_its_matches_as_the_filter_orders_them(
+    inbox, seller_owner, filter_key, count_cap
+):
+    """Every case of the seller is found by the part of the alias domain they all share; the
+    search keeps the filter's cases and order, the capped count and the pages."""
+    cases = Case.objects.filter(seller=inbox).select_related("assigned_to")
+    kept = _in_order(filter_key, [case for case in cases if KEEPS[filter_key](case, seller_owner)])
+    domain = kept[0].buyer_alias.partition("@")[2]
+    for page_number in PAGES:
+        page = selectors.inbox_page_for_seller(
+            seller=inbox,
+            filter_key=filter_key,
+            query=domain.upper(),
+            member=seller_owner,
+            page_number=page_number,
+            per_page=PER_PAGE,
+            count_cap=count_cap,
+        )
+        assert all(isinstance(row, selectors.InboxRow) for row in page.object_list)
+        assert _seen(page) == _expected(kept, page_number, count_cap=count_cap), page_number
