@@ -31,8 +31,6 @@ def _test_database_url(application_name: str = "") -> str:
     """The database this test runs on, for the worker process (its connections named
     `application_name` in pg_stat_activity, when given)."""
     settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
     user = quote(settings.get("USER") or "", safe="")
     password = quote(settings.get("PASSWORD") or "", safe="")
     auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
@@ -154,7 +152,6 @@ def test_worker_on_redis_turns_an_inbound_mail_into_a_message(celery_on_redis, r
     assert re.search(r"Task messaging\.tasks\.inbound_mail_process_task\[.+\] succeeded", log), log
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads pg_stat_activity")
 def test_worker_keeps_its_database_connection_from_task_to_task(
     celery_on_redis, redis_url, tmp_path
 ):
