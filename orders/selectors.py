@@ -1,14 +1,13 @@
-import operator
 import re
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial, reduce
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 
 from accounts.aliases import alias_may_contain
@@ -17,7 +16,7 @@ from core.pagination import CappedPage, capped_page_of, capped_page_sql, page_nu
 from core.rows import fields_in_model_order
 from core.trigram import covering_trigrams
 from orders.models import Order, OrderItem, Product
-from orders.numbers import order_number_digits, order_number_fragments
+from orders.numbers import order_number_digits
 
 _ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("product__category"))
 # A trigram index can narrow by 3 characters or more.
@@ -245,15 +244,6 @@ _ORDER_ITEM_LINES_SQL = """
     SELECT i.order_id, i.quantity, p.title FROM {item} i JOIN {product} p ON p.id = i.product_id
     WHERE i.order_id IN ({ids}) ORDER BY i.id
 """
-
-
-def order_number_search(query: str, *, field: str = "number") -> Q:
-    """Orders (or rows with an order ID in `field`) whose ID contains what was typed: digits
-    typed without dashes match the dashed IDs (orders.numbers)."""
-    fragments = order_number_fragments(query)
-    if not fragments:
-        return Q(pk__in=[])
-    return reduce(operator.or_, (Q(**{f"{field}__icontains": part}) for part in fragments))
 
 
 def order_scope_for_seller(*, seller: SellerAccount) -> QuerySet[Order]:
