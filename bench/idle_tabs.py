@@ -72,7 +72,7 @@ def prepare(tabs: int) -> tuple[list[str], list[tuple[str, str]]]:
     from accounts.models import SellerMembership
     from cases.models import Case
     from cases.selectors import change_token
-    from messaging.views.team_context import case_live_url
+    from messaging.case_page.team_context import case_live_url
 
     memberships = list(SellerMembership.objects.select_related("user").order_by("seller", "pk"))
     if not memberships:

@@ -67,7 +67,7 @@ import json
 from accounts.models import Relationship, SellerAccount, SellerMembership
 from cases.models import Case, CaseStatus
 from demo.reference import DEMO_PASSWORD
-from messaging.selectors import contact_reasons_for
+from messaging.contact_buyer.selectors import contact_reasons_for
 from orders.models import Order
 
 sellers = []

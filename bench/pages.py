@@ -309,7 +309,7 @@ def data_set() -> DataSet:
 
 def pages_for(data: DataSet) -> list[Page]:
     from demo.scale import COMMON_WORD, RARE_WORD
-    from messaging.selectors import INBOX_FILTERS
+    from messaging.inbox.selectors import INBOX_FILTERS
 
     def q(text: str) -> str:
         return urllib.parse.quote(text)

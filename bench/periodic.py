@@ -92,7 +92,7 @@ def main() -> None:
     from cases.models import Case
     from cases.services import cases_auto_close
     from messaging.models import Message
-    from messaging.services.metrics import response_metrics_compute
+    from messaging.performance.services import response_metrics_compute
 
     call_command("migrate", verbosity=0)
     if args.worker_rss:

@@ -31,7 +31,7 @@ from demo.content import (
 )
 from demo.reference import STATUS_WEIGHTS
 from messaging.models import BuyerContactReason, Channel, Message, MessageReport, ReportReason
-from messaging.selectors import sent_today_forget
+from messaging.sending.selectors import sent_today_forget
 from orders.models import Order, OrderItem, OrderStatus, OrderStatusChange
 from orders.selectors import order_volume_forget
 from orders.services import order_number_generate

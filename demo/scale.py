@@ -55,7 +55,7 @@ from messaging.models import (
     MessageReport,
     ReportReason,
 )
-from messaging.selectors import sent_today_forget
+from messaging.sending.selectors import sent_today_forget
 from orders.models import Order, OrderItem, OrderStatus, OrderStatusChange, Product
 from orders.selectors import order_volume_forget
 

@@ -45,15 +45,11 @@ from demo.content import (
 )
 from demo.reference import order_place
 from messaging.attachments import IncomingAttachment
+from messaging.contact_buyer.services import review_request_send
 from messaging.models import Message, ReportReason
+from messaging.moderation.services.flags import message_mark_no_response_needed, message_report
 from messaging.policy import REVIEW_REQUEST_REASON
-from messaging.services import (
-    Draft,
-    message_mark_no_response_needed,
-    message_report,
-    message_send,
-    review_request_send,
-)
+from messaging.sending.services import Draft, message_send
 from orders.models import Order, OrderStatus, Product
 from templates_app.models import PlatformTemplate, PlatformTemplateTranslation, SellerTemplate
 from templates_app.platform_defaults import platform_templates_install

@@ -400,7 +400,7 @@ class OutboundEmail(models.Model):
 
 class ResponseTimeDaily(models.Model):
     """R21 for one seller and one day (UTC) of buyer messages: how those messages were answered.
-    Recomputed by `messaging.services.metrics`, so the dashboard reads a few rows."""
+    Recomputed by `messaging.performance.services`, so the dashboard reads a few rows."""
 
     seller = models.ForeignKey(
         "accounts.SellerAccount", on_delete=models.CASCADE, related_name="response_days"

@@ -9,7 +9,10 @@ logs, the admin and the `data-rule` attribute of the element that shows a refusa
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 POLICY_URL_NAME = "messaging:policy"
 
@@ -219,3 +222,10 @@ def policy_path(rule: str = "") -> str:
     url = reverse(POLICY_URL_NAME)
     section = policy_section(rule)
     return f"{url}#{section.anchor}" if section else url
+
+
+@require_safe
+def messaging_policy(request: HttpRequest) -> HttpResponse:
+    """The page itself (public): every rule in words, one section each, with the anchor
+    refusals link to."""
+    return render(request, "help/messaging_policy.html", {"sections": SECTIONS})

@@ -1,25 +1,27 @@
-"""What the pages show, computed in Python: the case status badge, the case rows of the seller's
-inbox and of the buyer's message center, and refusals as buyers read them.
+"""What the pages of every part of messaging show alike, computed in Python: the case status
+badge, the skeleton of a case row (the seller's inbox rows, `messaging.inbox.presentation`, and
+the buyer's message center rows, `messaging.buyer.presentation`, fill it in), durations, dates
+and links formatted once for a page's many rows, refusals as buyers read them, the rule of a
+refusal in a flash message, contact reasons in words, and the live poll interval.
 
 The inbox is the hot page: formatting dates, ages and links here costs a fraction of the
 equivalent template filters and tags, 25 times per page. Each piece has this one definition;
 templates print it through messaging_tags (`case_status_badge`) or as the view built it.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape  # what django.utils.html.escape does, without its lazy-string wrapper
-from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
-from cases.models import Case, CaseStatus
+from cases.models import CaseStatus
 from cases.policy import CASE_CLOSED_MSG
 from core.refusals import Refusal
 from messaging.models import BuyerContactReason, SellerContactReason
@@ -32,7 +34,7 @@ class Deadline:
     overdue: bool
 
 
-def _duration(delta: timedelta) -> str:
+def duration_label(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
         return f"{max(minutes, 1)} min"
@@ -46,8 +48,8 @@ def response_deadline(*, waiting_since: datetime, now: datetime, target_hours: i
     """How long the oldest unanswered buyer message has waited against the target."""
     deadline = waiting_since + timedelta(hours=target_hours)
     if now <= deadline:
-        return Deadline(f"{_duration(deadline - now)} left", overdue=False)
-    return Deadline(f"overdue by {_duration(now - deadline)}", overdue=True)
+        return Deadline(f"{duration_label(deadline - now)} left", overdue=False)
+    return Deadline(f"overdue by {duration_label(now - deadline)}", overdue=True)
 
 
 def moment_labeller() -> Callable[[datetime], str]:
@@ -94,7 +96,7 @@ def case_status_badge_html(status: str, label: str) -> SafeString:
 # ---- a case row: one link to its case in a list of cases, for the seller or the buyer
 
 
-def _case_row_html(
+def case_row_html(
     *,
     url: str,
     classes: str,
@@ -118,123 +120,6 @@ def _case_row_html(
         f'<div class="fw-semibold mt-1 text-truncate">{escape(subject)}</div>\n'
         f'<div class="small text-secondary text-truncate">\n{snippet}\n</div>\n</a>'
     )
-
-
-def inbox_rows_decorate(
-    cases: Iterable[Case], *, now: datetime, target_hours: int, case_url_prefix: str
-) -> SafeString:
-    """Give each case row of the seller's inbox its link, the age of its latest message, its
-    deadline, and its HTML (`row_html`, see inbox_row_html); return the rows' HTML one after
-    the other, as the page prints it. Each row's owner (`assignee_label`) is set before."""
-    status_labels = {value: str(label) for value, label in CaseStatus.choices}  # translated once
-    rows = []
-    for case in cases:
-        row: Any = case  # the attributes below exist for this page only: the model has none
-        row.url = f"{case_url_prefix}{case.pk}/"
-        latest = case.latest_message_at
-        row.age = f"{_duration(now - latest)} ago" if latest else ""
-        row.latest_at = f"{latest:%b %d, %Y %H:%M} UTC" if latest else ""
-        row.deadline = (
-            response_deadline(waiting_since=case.waiting_since, now=now, target_hours=target_hours)
-            if case.needs_response and case.waiting_since
-            else None
-        )
-        row.row_html = inbox_row_html(
-            row,
-            status_label=status_labels.get(case.status, case.status),
-            target_hours=target_hours,
-        )
-        rows.append(row.row_html)
-    return mark_safe("\n".join(rows))  # noqa: S308  (rows of inbox_row_html, escaped there)
-
-
-def inbox_row_html(row: Any, *, status_label: str, target_hours: int) -> SafeString:
-    """One case row of the seller's inbox (templates/messaging/inbox.html, `case-list`), built
-    here: a template renders it at a tenth of the speed, 25 times per page (issue 13). Every
-    value from the database is escaped."""
-    deadline = row.deadline
-    badges = []
-    if deadline is not None:
-        color = "text-bg-danger" if deadline.overdue else "text-bg-success"
-        badges.append(
-            f'<span class="badge rounded-pill {color} deadline" '
-            f'title="Target: respond within {target_hours} hours">{escape(deadline.label)}</span>'
-        )
-    if row.reported:
-        badges.append('<span class="badge text-bg-warning">Reported</span>')
-    if row.latest_blocked_rule:
-        badges.append(
-            '<span class="badge text-bg-danger not-delivered" title="Your latest message was not '
-            'delivered: open the case for the reason" '
-            f'data-rule="{escape(row.latest_blocked_rule)}">Not delivered</span>'
-        )
-    label = getattr(row, "assignee_label", "")
-    if label:
-        badges.append(
-            f'<span class="badge text-bg-light border assignee" title="Assigned to">'
-            f"{escape(label)}</span>"
-        )
-    badges.append(case_status_badge_html(row.status, status_label))
-    badges.append(
-        f'<span class="text-secondary text-nowrap" title="{escape(row.latest_at)}">'
-        f"{escape(row.age)}</span>"
-    )
-    you = '<span class="text-body-tertiary">You:</span> ' if row.latest_direction == "s2b" else ""
-    return mark_safe(  # noqa: S308  (every value is escaped)
-        _case_row_html(
-            url=row.url,
-            classes="case-row py-3 needs-response" if row.needs_response else "case-row py-3",
-            case_id=row.pk,
-            party=f'<span class="alias text-body">{escape(row.buyer_alias)}</span>',
-            order=(
-                f'<span class="order-id text-secondary">Order {escape(row.order_number)}</span>'
-                if row.order_number
-                else '<span class="text-secondary">No order (question)</span>'
-            ),
-            badges=badges,
-            subject=row.subject,
-            snippet=f"{you}{escape(row.latest_snippet)}",
-        )
-    )
-
-
-def buyer_case_rows_html(cases: Iterable[Case]) -> SafeString:
-    """The rows of the buyer's message center, in the buyer's language: the seller, the order,
-    the status and how long ago the buyer's latest message came, the subject and its snippet
-    (each case read with `buyer_latest_at`, `buyer_latest_snippet` and its seller's name)."""
-    case_url = url_with_id("messaging:buyer_case_detail")
-    moment_label = moment_labeller()
-    rows = []
-    for case in cases:
-        latest = case.buyer_latest_at
-        age = gettext("%(age)s ago") % {"age": timesince(latest)} if latest else ""
-        order = (
-            '<span class="order-id text-secondary">'
-            f"{escape(gettext('Order %(number)s') % {'number': case.order_number})}</span>"
-            if case.order_number
-            else f'<span class="text-secondary">{escape(gettext("Question (no order)"))}</span>'
-        )
-        title = f"{moment_label(latest)} UTC" if latest else ""
-        rows.append(
-            _case_row_html(
-                url=case_url(case.pk),
-                classes="buyer-case-row py-3",
-                case_id=case.pk,
-                party=(
-                    '<strong class="text-body seller-name">'
-                    f"{escape(case.seller.business_name)}</strong>"
-                ),
-                order=order,
-                badges=[
-                    case_status_badge_html(case.status, case.get_status_display()),
-                    f'<span class="text-secondary text-nowrap" title="{escape(title)}">'
-                    f"{escape(age)}</span>",
-                ],
-                subject=case.subject,
-                snippet=escape(case.buyer_latest_snippet),
-            )
-        )
-    return mark_safe("\n".join(rows))  # noqa: S308  (every value is escaped)
 
 
 # The refusals a buyer can meet whose text carries a value: translated from the template.
@@ -276,3 +161,23 @@ def contact_reason_label(key: str) -> str:
         if key in reasons.values:
             return str(reasons(key).label)
     return key.replace("_", " ").capitalize()
+
+
+# ---- the live polls of the inbox and the case page (the team inbox, issue 14)
+
+
+def live_poll_ms() -> int:
+    """How often the live pages (the inbox, the case page) poll, in milliseconds
+    (MESSAGING_LIVE_POLL_SECONDS)."""
+    return max(200, int(float(settings.MESSAGING_LIVE_POLL_SECONDS) * 1000))
+
+
+def int_or_none(value: str | None) -> int | None:
+    """A whole number as the live polls' addresses and the assignment form carry it (a change
+    token, a message or member id, a count), or None when it is missing or not a number."""
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases.services import cases_closing_warn
 from messaging import jobs
+from messaging.contact_buyer.services import review_requests_auto_send
 from messaging.email.services.inbound import inbound_mail_give_up, inbound_mail_process
 from messaging.email.services.outbound import (
     case_closing_warning,
@@ -24,9 +25,8 @@ from messaging.email.services.outbound import (
     outbound_email_give_up,
 )
 from messaging.models import InboundMail, OutboundEmail
-from messaging.services.files import attachment_orphans_sweep
-from messaging.services.metrics import response_metrics_compute
-from messaging.services.reviews import review_requests_auto_send
+from messaging.performance.services import response_metrics_compute
+from messaging.sending.services.files import attachment_orphans_sweep
 
 logger = logging.getLogger(__name__)
 

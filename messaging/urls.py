@@ -1,60 +1,60 @@
 from django.urls import path
 
+from messaging import policy_page
+from messaging.buyer import views as buyer
+from messaging.case_page import attachments, team
+from messaging.case_page import views as case_page
+from messaging.contact_buyer import views as contact_buyer
 from messaging.email import views as email_views
-from messaging.views import (
-    attachments,
-    buyer,
-    contact_buyer,
-    help_pages,
-    performance,
-    seller,
-    seller_templates,
-    team,
-)
+from messaging.inbox import views as inbox
+from messaging.performance import views as performance
+from messaging.seller_templates import views as seller_templates
 from orders import converters  # noqa: F401  (registers <order_number:…>)
 
 app_name = "messaging"
 
 urlpatterns = [
     # ---- seller inbox
-    path("messages/", seller.inbox, name="inbox"),
-    path("messages/<int:case_id>/", seller.case_detail, name="case_detail"),
-    path("messages/<int:case_id>/reply/", seller.case_reply, name="case_reply"),
-    path("messages/<int:case_id>/reply/check/", seller.case_reply_check, name="case_reply_check"),
-    path("messages/<int:case_id>/state/", seller.case_change_state, name="case_change_state"),
+    path("messages/", inbox.inbox, name="inbox"),
+    path("messages/<int:case_id>/", case_page.case_detail, name="case_detail"),
+    path("messages/<int:case_id>/reply/", case_page.case_reply, name="case_reply"),
+    path(
+        "messages/<int:case_id>/reply/check/", case_page.case_reply_check, name="case_reply_check"
+    ),
+    path("messages/<int:case_id>/state/", case_page.case_change_state, name="case_change_state"),
     # ---- the team inbox (issue 14): live updates, presence, assignment
-    path("messages/changes/", team.inbox_changes, name="inbox_changes"),
+    path("messages/changes/", inbox.inbox_changes, name="inbox_changes"),
     path("messages/<int:case_id>/live/", team.case_live, name="case_live"),
     path("messages/<int:case_id>/assign/", team.case_assign_view, name="case_assign"),
     path(
         "messages/message/<int:message_id>/no-response-needed/",
-        seller.message_no_response_needed,
+        case_page.message_no_response_needed,
         name="message_no_response_needed",
     ),
     path(
         "messages/message/<int:message_id>/no-response-needed/undo/",
-        seller.message_no_response_needed_undo,
+        case_page.message_no_response_needed_undo,
         name="message_no_response_needed_undo",
     ),
     path(
         "messages/message/<int:message_id>/report/",
-        seller.message_report,
+        case_page.message_report,
         name="message_report",
     ),
-    path("messages/notices/", seller.blocked_notices, name="blocked_notices"),
+    path("messages/notices/", inbox.blocked_notices, name="blocked_notices"),
     path(
         "messages/notices/<int:notice_id>/dismiss/",
-        seller.blocked_notice_dismiss,
+        inbox.blocked_notice_dismiss,
         name="blocked_notice_dismiss",
     ),
     path(
         "messages/notices/dismiss-all/",
-        seller.blocked_notices_dismiss_all,
+        inbox.blocked_notices_dismiss_all,
         name="blocked_notices_dismiss_all",
     ),
     path(
         "messages/warnings/<int:warning_id>/dismiss/",
-        seller.staff_warning_dismiss,
+        inbox.staff_warning_dismiss,
         name="staff_warning_dismiss",
     ),
     # ---- Contact Buyer and Request a Review (proactive seller messages)
@@ -151,7 +151,7 @@ urlpatterns = [
         name="permission_confirm",
     ),
     # ---- our messaging policy in words; refusals link to its sections (public)
-    path("help/messaging-policy/", help_pages.messaging_policy, name="policy"),
+    path("help/messaging-policy/", policy_page.messaging_policy, name="policy"),
     # ---- attachments (R13: parties and staff only)
     path(
         "attachments/<int:attachment_id>/",

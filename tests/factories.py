@@ -51,9 +51,9 @@ from messaging.models import (
     StaffWarning,
 )
 from messaging.moderation.services.decisions import report_warn
+from messaging.moderation.services.flags import message_report
 from messaging.moderation.staff_groups import dispute_resolution_group_install
 from messaging.policy import OPTED_OUT_BLOCK_MSG
-from messaging.services import message_report
 from orders.models import Category, Order, OrderItem, OrderStatus, OrderStatusChange, Product
 from orders.services import order_number_generate
 from templates_app.content_rules import DEFAULT_MARKETING_PHRASES

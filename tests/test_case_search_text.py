@@ -7,7 +7,7 @@ from django.db import connection
 
 from cases.models import Case, CaseSearchText, CaseStatus
 from cases.services import case_transition
-from messaging import selectors
+from messaging.inbox import selectors
 from tests.factories import CaseFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case
 

@@ -9,8 +9,8 @@ import pytest
 from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseStatus
 from cases.services import case_summaries_refresh, case_summaries_refresh_id_range
 from cases.services import summary as case_summary
-from messaging import services
 from messaging.models import Direction, Outcome, ResponseState
+from messaging.moderation.services.flags import message_mark_no_response_needed
 from tests.factories import CaseFactory, MessageFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
 
@@ -229,7 +229,7 @@ def _conversations(seller, count: int) -> list[int]:
         if n % 3 == 2:
             seller_replies(message.case, member)
             buyer_replies(message.case, body=f"Thanks {n}")
-            services.message_mark_no_response_needed(
+            message_mark_no_response_needed(
                 message=message.case.messages.order_by("-id").first(), actor=member
             )
         ids.append(message.case_id)

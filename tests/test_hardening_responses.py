@@ -142,7 +142,7 @@ def test_head_on_a_seller_case_page_answers_200(seller, seller_client):
 def test_live_check_refuses_a_body_over_the_send_limit_without_judging_it(seller, seller_client):
     case = CaseFactory(order__seller=seller)
     url = reverse("messaging:case_reply_check", args=[case.id])
-    with mock.patch("messaging.services.message_check") as message_check:
+    with mock.patch("messaging.sending.services.message_check") as message_check:
         response = seller_client.post(url, {"body": "x" * (BODY_MAX_LENGTH + 1)})
     assert response.status_code == 200
     message_check.assert_not_called()
@@ -233,7 +233,9 @@ def test_database_down_answers_503_with_retry_after_and_our_page(seller_owner, s
 
 def test_other_errors_answer_our_500_page(seller_client):
     seller_client.raise_request_exception = False
-    with mock.patch("messaging.selectors.inbox_page_for_seller", side_effect=RuntimeError("boom")):
+    with mock.patch(
+        "messaging.inbox.selectors.inbox_page_for_seller", side_effect=RuntimeError("boom")
+    ):
         response = seller_client.get(reverse("messaging:inbox"))
     assert response.status_code == 500
     body = response.content.decode()

@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from messaging import selectors, services
 from messaging.attachments import IncomingAttachment
-from messaging.services.metrics import response_metrics_compute
+from messaging.inbox import selectors
+from messaging.performance.services import response_metrics_compute
+from messaging.sending import services
 from tests.clients import signed_in_client
 from tests.factories import MessageReportFactory, OrderFactory
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies

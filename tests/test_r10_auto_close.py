@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from cases.models import Case, CaseStatus
 from cases.services import case_change_state_by_seller, cases_auto_close
-from messaging import services
 from messaging.models import OutboundEmail
+from messaging.sending import services
 from messaging.tasks import cases_closing_warn_task
 from tests.clients import signed_in_client
 from tests.factories import OrderFactory

@@ -14,7 +14,7 @@ from cases.services import (
     case_transition,
     cases_auto_close,
 )
-from messaging import services
+from messaging.sending import services
 from tests.factories import OrderFactory
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

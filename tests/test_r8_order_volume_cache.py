@@ -13,7 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from messaging import policy, selectors
+from messaging import policy
+from messaging.sending import selectors
 from orders.models import Order
 from orders.selectors import (
     ORDER_VOLUME_WINDOW_DAYS,

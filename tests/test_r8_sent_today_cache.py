@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from messaging import selectors, services
 from messaging.models import Direction, Message, Outcome
+from messaging.sending import selectors, services
 from orders.models import OrderStatus
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, seller_user

@@ -24,6 +24,7 @@ from demo.scale import (
     SCALE_PASSWORD,
     ScalePlan,
 )
+from messaging.inbox.selectors import INBOX_FILTERS, inbox_page_for_seller
 from messaging.models import (
     Attachment,
     Direction,
@@ -32,9 +33,7 @@ from messaging.models import (
     Outcome,
     ResponseState,
 )
-from messaging.selectors import (
-    INBOX_FILTERS,
-    inbox_page_for_seller,
+from messaging.sending.selectors import (
     seller_daily_allowance,
     seller_messages_left_today,
     sent_today_cache_key,

@@ -19,7 +19,7 @@ from accounts.http import SellerRequest
 from accounts.models import SellerMembership
 from accounts.selectors import seller_owners
 from core.refusals import MessageRefused
-from messaging import selectors
+from messaging.email import selectors
 from messaging.email.services import inbound, outbound, permissions
 from messaging.models import InboundMail, Message, MessagingPermission, ReportReason
 from messaging.moderation.services import flags

@@ -7,7 +7,7 @@ staff do about it.
   the warned party putting a warning away;
 - `admin`: the reports queue and the staff warnings in the staff admin;
 - `dispute_file`: the staff "Dispute file" page (R25) and the button that links to it;
+- `selectors`: the staff warnings a warned party sees, and the dispute file's reads;
+- `forms`, `views`: Report Message, the report page of either party;
 - `staff_groups`: the "Dispute Resolution" staff group (installed by migration messaging/0013).
-
-The dispute file's reads are `messaging.selectors.dispute_file`.
 """

@@ -3,8 +3,8 @@
 `/admin/cases/case/dispute-file/?q=<order ID | alias | case ID>` (URL name
 `admin:dispute_file`, added by the case admin in `messaging.admin`). The Order, Relationship and
 Case change pages link to it (`DisputeFileLinkMixin`), and so do the reports queue's rows. It
-only reads: the selector `messaging.selectors.dispute_file` fetches it in a fixed number of
-queries whatever the number of messages.
+only reads: the selector `messaging.moderation.selectors.dispute_file` fetches it in a fixed
+number of queries whatever the number of messages.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
 from cases.models import Case
-from messaging import selectors
+from messaging.moderation import selectors
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin

@@ -1,7 +1,8 @@
 """Messaging rules as pure functions: plain values in, `None` or a `Refusal` out. No ORM, no I/O.
 
-Every path that makes a message (web forms, inbound email, tasks) reaches these through
-`messaging.services`, so the same message gets the same decision however it arrives.
+Every path that makes a message (web forms, inbound email, tasks) reaches these through the
+send funnel (`messaging.sending.services`), so the same message gets the same decision however
+it arrives.
 
 By subject:
 - `buyer_contact`: who may write to a seller through the storefront (R18, R20);

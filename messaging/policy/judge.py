@@ -24,7 +24,7 @@ from templates_app.placeholders import refuse_unfilled_placeholders
 @dataclass(frozen=True)
 class SendFacts:
     """Everything the rules need to decide on one message, gathered by the send funnel
-    (`messaging.services.sending`) from the database. Plain values only."""
+    (`messaging.sending.services`) from the database. Plain values only."""
 
     from_seller: bool
     channel: str  # "web", "email" or "system"

@@ -9,17 +9,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.selectors import seller_for_user
 from cases.models import Case
+from messaging.buyer.selectors import order_cases_for_buyer
+from messaging.case_page.selectors import order_cases_for_seller
+from messaging.contact_buyer.selectors import contact_buyer_refusal, review_request_refusal
 from messaging.policy_page import policy_path, policy_section
 from messaging.presentation import (
     FLASH_RULE_PREFIX,
     case_status_badge_html,
     contact_reason_label,
-)
-from messaging.selectors import (
-    contact_buyer_refusal,
-    order_cases_for_buyer,
-    order_cases_for_seller,
-    review_request_refusal,
 )
 from orders.models import Order
 
@@ -29,7 +26,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def message_cards(context: template.Context, messages: Sequence[Any]) -> SafeString:
     """The message cards of a case page in one string, the seller's or the buyer's: each card
-    as messaging.case_presentation printed it, with what `{% csrf_token %}` renders (its own
+    as messaging.case_page.cards printed it, with what `{% csrf_token %}` renders (its own
     node, rendered once) in its form, if it has one."""
     field = CsrfTokenNode().render(context)
     return mark_safe(  # noqa: S308  (each part is escaped where it was made)

@@ -12,7 +12,7 @@ from accounts.forms import COPIES_EMAIL_REQUIRED_MSG
 from accounts.models import NotificationPreferences, SellerAccount
 from accounts.services import seller_set_accepting_messages
 from core.refusals import MessageRefused
-from messaging import services
+from messaging.sending import services
 from tests.factories import BuyerFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,8 @@ from django.urls import reverse
 from accounts.models import BuyerProfile
 from cases.models import CaseStatus
 from cases.services import case_change_state_by_seller
-from messaging import services
+from messaging.moderation.services.flags import message_report
+from messaging.sending import services
 from orders.models import OrderStatus
 from tests.browser.conftest import sign_in
 from tests.factories import (
@@ -52,7 +53,7 @@ def _world() -> dict:
     seller_replies(resolved.case, owner, body="It is navy blue.")
     case_change_state_by_seller(case=resolved.case, actor=owner, to_status=CaseStatus.RESOLVED)
     reported = buyer_opens_case(order=pending, subject="Cheap watches", body="Buy watches!")
-    services.message_report(message=reported, reporter=owner, reason="spam", details="")
+    message_report(message=reported, reporter=owner, reason="spam", details="")
     opted_out = BuyerFactory()
     BuyerProfile.objects.filter(user=opted_out).update(opted_out_of_unsolicited=True)
     services.message_send(

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import BuyerProfile
-from messaging import services
+from messaging.moderation.services.flags import message_report
 from orders.models import OrderStatus
 from tests.browser.conftest import sign_in
 from tests.factories import (
@@ -248,7 +248,7 @@ def test_staff_reports_queue_at_1280px_shows_the_message(page):
             subject="An unusually long subject line for a reported message " * 2,
             body=long_text,
         )
-        services.message_report(message=message, reporter=owner, reason="spam", details="")
+        message_report(message=message, reporter=owner, reason="spam", details="")
 
     page.set_viewport_size(DESKTOP)
     sign_in(page, staff.email)

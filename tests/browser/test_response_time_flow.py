@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from messaging import services
-from messaging.services.metrics import response_metrics_compute
+from messaging.performance.services import response_metrics_compute
+from messaging.sending import services
 from tests.browser.conftest import sign_in
 from tests.factories import OrderFactory, SellerAccountFactory, seller_user
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import NotificationPreferences
-from messaging import services
 from messaging.models import BlockedMessageNotice
+from messaging.sending import services
 from tests.browser.conftest import sign_in
 from tests.factories import BuyerFactory, OrderFactory, SellerAccountFactory, seller_user
 

@@ -13,8 +13,8 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from messaging import services
 from messaging.models import MessageReport, StaffWarning
+from messaging.moderation.services.flags import message_report
 from messaging.moderation.staff_groups import DISPUTE_RESOLUTION_GROUP
 from tests.browser.conftest import sign_in
 from tests.factories import SellerAccountFactory, UserFactory, migration_data_install, seller_user
@@ -36,7 +36,7 @@ def test_r25_r16_a_dispute_resolution_member_reads_the_file_and_warns_the_seller
     member = seller_user(seller)
     story = Story(seller, member)
     rude = seller_replies(story.case, member, body="Stop bothering us about this parcel.")
-    report = services.message_report(message=rude, reporter=story.buyer, reason="abusive")
+    report = message_report(message=rude, reporter=story.buyer, reason="abusive")
     resolver = UserFactory(email="resolver@alphadiscounters.example", is_staff=True)
     resolver.groups.add(Group.objects.get(name=DISPUTE_RESOLUTION_GROUP))
 

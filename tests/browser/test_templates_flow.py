@@ -109,7 +109,7 @@ def test_r23_create_filter_insert_edit_send_and_delete_a_template(page):
 
 
 def test_r23_insert_template_on_a_question_without_an_order_shows_the_error_first(page):
-    from messaging import services
+    from messaging.sending import services
 
     seller = SellerAccountFactory(slug="kyoto")
     owner = seller_user(seller)

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
 
-from messaging import services
 from messaging.models import MetricsWatermark, ResponseTimeDaily
+from messaging.sending import services
 from scripts.commands import BIN
 from tests.factories import OrderFactory, seller_user
 from tests.integration.conftest import (

@@ -84,7 +84,7 @@ SLEEP_POINTS = {
 SWEEP_A_DAY_LATER = """
 from datetime import timedelta
 from django.utils import timezone
-from messaging.services.files import attachment_orphans_sweep
+from messaging.sending.services.files import attachment_orphans_sweep
 print("SWEPT", len(attachment_orphans_sweep(now=timezone.now() + timedelta(days=2))))
 """
 

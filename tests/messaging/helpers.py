@@ -1,7 +1,7 @@
 """Test helpers that make cases through the real services."""
 
-from messaging import services
 from messaging.models import Message
+from messaging.sending import services
 from tests.factories import OrderFactory
 
 

@@ -10,10 +10,11 @@ from django.urls import reverse
 from PIL import Image
 
 from cases.models import Case
-from messaging import services
 from messaging.attachments import IncomingAttachment
 from messaging.models import Attachment, Message, MessageReport
 from messaging.moderation.services.decisions import STAFF_ONLY_MSG, report_dismiss
+from messaging.moderation.services.flags import message_report
+from messaging.sending import services
 from tests.factories import OrderFactory, StaffFactory, seller_user
 from tests.messaging.helpers import buyer_replies, seller_replies
 
@@ -53,7 +54,7 @@ def _conversation(seller, member, *, subject="Delivery question") -> Case:
         ),
     )
     follow_up = buyer_replies(case, "Buy cheap watches now")
-    services.message_report(message=follow_up, reporter=member, reason="spam")
+    message_report(message=follow_up, reporter=member, reason="spam")
     case.refresh_from_db()
     return case
 

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from messaging import services
 from messaging.attachments import IncomingAttachment
 from messaging.models import Attachment, Message
-from messaging.services.files import attachment_orphans_sweep
+from messaging.sending import services
+from messaging.sending.services.files import attachment_orphans_sweep
 from messaging.tasks import attachment_orphans_sweep_task
 from tests.messaging.helpers import buyer_opens_case
 
@@ -33,7 +33,7 @@ def test_a_failure_after_the_rows_are_written_leaves_no_file(seller, seller_owne
     # The row's INSERT and the file write succeed; the case update after them fails.
     with (
         mock.patch(
-            "messaging.services.sending.case_summary_refresh",
+            "messaging.sending.services.funnel.case_record_message",
             side_effect=RuntimeError("aborted by the database"),
         ),
         pytest.raises(RuntimeError),

@@ -8,9 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import notification_preferences_update
-from messaging import selectors, services
+from messaging.inbox import selectors
+from messaging.inbox.services import blocked_notice_dismiss, blocked_notices_dismiss_all
 from messaging.models import BlockedMessageNotice, Outcome
 from messaging.policy import OPTED_OUT_BLOCK_MSG
+from messaging.sending import services
 from tests.factories import BuyerFactory, OrderFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies
 
@@ -112,7 +114,7 @@ class TestSelector:
         buyer = _opted_out_buyer()
         messages = [_proactive(seller, seller_owner, buyer, subject=f"Note {i}") for i in range(4)]
         _proactive(other_seller, seller_user(other_seller), buyer)
-        services.blocked_notice_dismiss(notice=messages[0].notice, actor=seller_owner)
+        blocked_notice_dismiss(notice=messages[0].notice, actor=seller_owner)
         notices, more = selectors.blocked_notices_for_seller(seller=seller, limit=2)
         assert [n.message_id for n in notices] == [messages[3].pk, messages[2].pk]
         assert more == 1
@@ -160,8 +162,8 @@ class TestDismiss:
 
     def test_dismissing_twice_keeps_the_first_time(self, seller, seller_owner):
         notice = _proactive(seller, seller_owner, _opted_out_buyer()).notice
-        first = services.blocked_notice_dismiss(notice=notice, actor=seller_owner).dismissed_at
-        again = services.blocked_notice_dismiss(notice=notice, actor=seller_owner).dismissed_at
+        first = blocked_notice_dismiss(notice=notice, actor=seller_owner).dismissed_at
+        again = blocked_notice_dismiss(notice=notice, actor=seller_owner).dismissed_at
         assert again == first
 
     def test_another_sellers_notice_is_404(self, seller_client, other_seller):
@@ -174,9 +176,9 @@ class TestDismiss:
     def test_service_refuses_a_member_of_another_seller(self, seller, seller_owner, other_seller):
         notice = _proactive(seller, seller_owner, _opted_out_buyer()).notice
         with pytest.raises(PermissionError):
-            services.blocked_notice_dismiss(notice=notice, actor=seller_user(other_seller))
+            blocked_notice_dismiss(notice=notice, actor=seller_user(other_seller))
         with pytest.raises(PermissionError):
-            services.blocked_notice_dismiss(notice=notice, actor=BuyerFactory())
+            blocked_notice_dismiss(notice=notice, actor=BuyerFactory())
 
     def test_get_is_not_allowed_and_buyers_get_403(
         self, seller, seller_owner, seller_client, buyer_client
@@ -248,7 +250,7 @@ class TestDismissAll:
 
     def test_service_refuses_a_member_of_another_seller(self, seller, other_seller):
         with pytest.raises(PermissionError):
-            services.blocked_notices_dismiss_all(seller=seller, actor=seller_user(other_seller))
+            blocked_notices_dismiss_all(seller=seller, actor=seller_user(other_seller))
 
 
 def test_r2_blocked_message_is_marked_not_delivered_under_sent(seller, seller_owner, seller_client):

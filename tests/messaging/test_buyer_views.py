@@ -13,7 +13,6 @@ from accounts.models import BuyerProfile, Relationship
 from cases.models import Case, CaseStatus
 from cases.policy import CASE_CLOSED_MSG
 from cases.services import case_summaries_refresh, case_transition
-from messaging import services
 from messaging.models import (
     Attachment,
     Message,
@@ -21,8 +20,9 @@ from messaging.models import (
     Outcome,
     ResponseState,
 )
+from messaging.moderation.services.flags import ALREADY_REPORTED_MSG, CANNOT_REPORT_OWN_MSG
+from messaging.moderation.views import REPORTED_NOTICE
 from messaging.policy import NOT_ACCEPTING_MSG, SELLER_TO_SELLER_MSG
-from messaging.views.buyer import REPORTED_NOTICE
 from tests.clients import signed_in_client
 from tests.factories import (
     BuyerFactory,
@@ -371,7 +371,7 @@ class TestReport:
         buyer_client.post(report_url, {"reason": "spam"})
         response = buyer_client.post(report_url, {"reason": "abusive"})
         assert response.status_code == HTTPStatus.OK
-        assert services.ALREADY_REPORTED_MSG in response.text
+        assert ALREADY_REPORTED_MSG in response.text
         assert MessageReport.objects.count() == 1
 
     def test_r16_own_message_cannot_be_reported(self, buyer, buyer_client):
@@ -379,7 +379,7 @@ class TestReport:
         report_url = reverse("messaging:buyer_message_report", args=[message.pk])
         assert report_url not in buyer_client.get(_case_url(message.case)).text
         response = buyer_client.post(report_url, {"reason": "spam"})
-        assert services.CANNOT_REPORT_OWN_MSG in response.text
+        assert CANNOT_REPORT_OWN_MSG in response.text
         assert not MessageReport.objects.exists()
 
 

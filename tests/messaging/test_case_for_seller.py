@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
-from messaging import selectors
+from messaging.case_page import selectors
 from tests.factories import CaseFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

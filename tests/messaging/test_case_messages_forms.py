@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from messaging import selectors
+from messaging.case_page import selectors
 from messaging.models import Direction, Outcome, ReportReason
 from tests.factories import (
     AttachmentFactory,

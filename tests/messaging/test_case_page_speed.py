@@ -1,6 +1,6 @@
 """The seller's case page made cheap without changing what anyone sees.
 
-- Its message cards are printed from rows prepared in Python (messaging.case_presentation; what
+- Its message cards are printed from rows prepared in Python (messaging.case_page.cards; what
   they show: tests/messaging/test_message_card.py).
 - Its reply box's fields are written out (components/reply_fields.html) instead of rendered by
   crispy-forms: the same markup, labels, ids, errors and ARIA attributes as crispy's.
@@ -21,10 +21,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 
-from messaging import selectors, services
 from messaging.attachments import IncomingAttachment
+from messaging.case_page.selectors import message_list_for_seller
 from messaging.forms import ReplyForm, SellerReplyForm
 from messaging.models import Direction, Message, Outcome, ReportReason
+from messaging.moderation.services.flags import message_mark_no_response_needed
+from messaging.sending.selectors import seller_daily_allowance
+from orders.models import Order
 from tests.clients import signed_in_client
 from tests.factories import MessageFactory, MessageReportFactory, OrderFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
@@ -122,7 +125,7 @@ def _conversation_of_every_kind(seller, seller_owner):
     MessageReportFactory(message=reported, reason=ReportReason.ABUSIVE)
     MessageReportFactory(message=reported, reason=ReportReason.SPAM)
     skipped = buyer_replies(case, body="Thanks!")
-    services.message_mark_no_response_needed(message=skipped, actor=seller_owner)
+    message_mark_no_response_needed(message=skipped, actor=seller_owner)
     MessageFactory(
         case=case,
         direction=Direction.SELLER_TO_BUYER,
@@ -139,7 +142,7 @@ def _conversation_of_every_kind(seller, seller_owner):
 def test_message_rows_come_in_one_query_whatever_they_carry(seller, seller_owner):
     case = _conversation_of_every_kind(seller, seller_owner)
     with CaptureQueriesContext(connection) as captured:
-        rows = selectors.message_list_for_seller(case=case)
+        rows = message_list_for_seller(case=case)
     assert len(captured) == 1
     assert [row.pk for row in rows] == list(
         Message.objects.filter(case=case).order_by("created_at", "id").values_list("id", flat=True)
@@ -182,12 +185,12 @@ def test_daily_allowance_is_one_query_once_cached_and_counts_what_it_should(sell
     seller_replies(case, seller_owner)
     cache.clear()
     with CaptureQueriesContext(connection) as cold:
-        selectors.seller_daily_allowance(seller=seller)
+        seller_daily_allowance(seller=seller)
     with CaptureQueriesContext(connection) as warm:
-        sent, limit = selectors.seller_daily_allowance(seller=seller)
+        sent, limit = seller_daily_allowance(seller=seller)
     assert (len(cold), len(warm)) == (2, 1)
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    orders = selectors.Order.objects.filter(
+    orders = Order.objects.filter(
         seller=seller, placed_at__gte=midnight - timedelta(days=30), placed_at__lt=midnight
     ).count()
     assert orders == 3  # 1, 10 and 29 days ago; not 31 days ago, nor today

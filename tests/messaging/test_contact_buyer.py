@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from cases.models import Case
 from core.refusals import MessageRefused
-from messaging import policy, selectors, services
+from messaging import policy
+from messaging.contact_buyer.services import review_request_send
 from messaging.models import Direction, Message, Outcome, ResponseState
+from messaging.sending import selectors, services
 from orders.models import OrderStatus
 from templates_app.content_rules import LINK_MSG
 from templates_app.models import MarketingPhrase
@@ -334,18 +336,18 @@ class TestReviewRequest:
     def test_r17_window(self, seller, seller_owner, days, allowed):
         order = self._delivered(seller, days)
         if allowed:
-            message = services.review_request_send(sender=seller_owner, order=order)
+            message = review_request_send(sender=seller_owner, order=order)
             assert message.contact_reason == "review_request"
         else:
             with pytest.raises(MessageRefused) as refused:
-                services.review_request_send(sender=seller_owner, order=order)
+                review_request_send(sender=seller_owner, order=order)
             assert refused.value.refusal.rule == "R17"
 
     def test_r17_once_per_order(self, seller, seller_owner):
         order = self._delivered(seller, 10)
-        services.review_request_send(sender=seller_owner, order=order)
+        review_request_send(sender=seller_owner, order=order)
         with pytest.raises(MessageRefused) as refused:
-            services.review_request_send(sender=seller_owner, order=order)
+            review_request_send(sender=seller_owner, order=order)
         assert refused.value.refusal.message == policy.REVIEW_ALREADY_MSG
         assert Message.objects.filter(contact_reason="review_request").count() == 1
 
@@ -353,7 +355,7 @@ class TestReviewRequest:
         buyer = BuyerFactory()
         buyer.buyer_profile.preferred_language = "de"
         buyer.buyer_profile.save()
-        message = services.review_request_send(
+        message = review_request_send(
             sender=seller_owner, order=self._delivered(seller, 10, buyer=buyer)
         )
         assert message.subject.startswith("Bitte bewerten Sie Ihre Bestellung")
@@ -363,13 +365,13 @@ class TestReviewRequest:
         buyer = BuyerFactory()
         buyer.buyer_profile.preferred_language = "xx"
         buyer.buyer_profile.save()
-        message = services.review_request_send(
+        message = review_request_send(
             sender=seller_owner, order=self._delivered(seller, 10, buyer=buyer)
         )
         assert message.subject.startswith("Please review your recent order")
 
     def test_r17_review_requests_are_not_critical(self, seller, seller_owner):
-        message = services.review_request_send(
+        message = review_request_send(
             sender=seller_owner, order=self._delivered(seller, 10, buyer=_opted_out_buyer())
         )
         assert message.outcome == Outcome.BLOCKED

@@ -15,9 +15,9 @@ from django.utils import timezone
 from accounts.services import notification_preferences_update
 from cases.models import ResponseState
 from core.refusals import MessageRefused
-from messaging import services
 from messaging.email.services import outbound
 from messaging.models import Message, MessageReport, OutboundEmail
+from messaging.sending import services
 from messaging.tasks import MAX_RETRIES, email_queue_sweep, outbound_email_send
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory

@@ -15,7 +15,7 @@ from PIL import Image, PngImagePlugin
 from messaging.admin import attachment_links
 from messaging.attachments import CheckedAttachment, IncomingAttachment, attachment_check
 from messaging.models import Attachment
-from messaging.services.files import attachment_orphans_sweep
+from messaging.sending.services.files import attachment_orphans_sweep
 from tests.clients import signed_in_client
 from tests.factories import OrderFactory, StaffFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, seller_replies

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
-from messaging import selectors
+from messaging.inbox import selectors
 from tests.factories import OrderFactory
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
 

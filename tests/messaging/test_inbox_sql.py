@@ -9,7 +9,7 @@ import pytest
 
 from cases.models import INBOX_SUMMARY_FIELDS, Case, CaseStatus
 from core.pagination import page_number_for
-from messaging import selectors
+from messaging.inbox import selectors
 from tests.factories import CaseFactory, OrderFactory, seller_user
 
 pytestmark = pytest.mark.django_db

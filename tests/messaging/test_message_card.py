@@ -1,4 +1,4 @@
-"""The message card of the case pages (messaging.case_presentation), as the seller and as the
+"""The message card of the case pages (messaging.case_page.cards), as the seller and as the
 buyer see it: who wrote it and when, the body as stored (sanitized HTML) or as text, the
 attachments, the delivery outcome and the response state for the seller, Report for the
 buyer; every value escaped."""
@@ -13,9 +13,9 @@ from django.utils import timezone
 from accounts.models import BuyerProfile
 from cases.models import CaseStatus
 from cases.services import case_change_state_by_seller
-from messaging import services
 from messaging.attachments import IncomingAttachment
 from messaging.models import Attachment, Channel, Direction, Message, Outcome, ReportReason
+from messaging.moderation.services.flags import message_mark_no_response_needed
 from tests.clients import signed_in_client
 from tests.factories import MessageFactory, MessageReportFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
@@ -56,7 +56,7 @@ def conversation(seller, seller_owner):
     MessageReportFactory(message=reported, reason=ReportReason.ABUSIVE)
     MessageReportFactory(message=reported, reason=ReportReason.SPAM)
     skipped = buyer_replies(case, body="Thanks!")
-    services.message_mark_no_response_needed(message=skipped, actor=seller_owner)
+    message_mark_no_response_needed(message=skipped, actor=seller_owner)
     blocked = MessageFactory(
         case=case,
         direction=Direction.SELLER_TO_BUYER,

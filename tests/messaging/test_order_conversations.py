@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from messaging import services
+from messaging.sending import services
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, seller_replies

@@ -4,7 +4,7 @@ every message keeps a plain-text body; both case pages show only the sanitized H
 import pytest
 from django.urls import reverse
 
-from messaging import services
+from messaging.sending import services
 from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from messaging.forms import ReportForm
 from messaging.models import MessageReport, ReportReason
+from messaging.moderation.forms import ReportForm
 from tests.clients import signed_in_client
 from tests.messaging.helpers import buyer_opens_case, seller_replies
 

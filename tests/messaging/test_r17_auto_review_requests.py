@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from accounts.models import SellerMembership
 from accounts.services import seller_set_auto_review_requests
-from messaging import policy, selectors, services
+from messaging import policy
+from messaging.contact_buyer import selectors
+from messaging.contact_buyer.services import review_request_send, review_requests_auto_send
 from messaging.models import Channel, Message, Outcome
-from messaging.services.reviews import review_requests_auto_send
 from orders.models import OrderStatus
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, seller_user
@@ -69,12 +70,12 @@ def test_r17_a_blocked_request_does_not_use_up_the_orders_one_request(seller, se
     buyer.buyer_profile.opted_out_of_unsolicited = True
     buyer.buyer_profile.save()
     order = _delivered(seller, 10, buyer=buyer)
-    blocked = services.review_request_send(sender=seller_owner, order=order)
+    blocked = review_request_send(sender=seller_owner, order=order)
     assert blocked.outcome == Outcome.BLOCKED
     assert selectors.review_request_refusal(order) is None  # the button is still offered
     buyer.buyer_profile.opted_out_of_unsolicited = False
     buyer.buyer_profile.save()
-    delivered = services.review_request_send(sender=seller_owner, order=order)
+    delivered = review_request_send(sender=seller_owner, order=order)
     assert delivered.outcome == Outcome.DELIVERED
     assert selectors.review_request_refusal(order).rule == "R17"
 

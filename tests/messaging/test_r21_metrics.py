@@ -7,9 +7,11 @@ import pytest
 
 from cases.models import CaseStatus
 from cases.services import case_change_state_by_seller
-from messaging import selectors, services
 from messaging.models import ResponseTimeDaily
-from messaging.services.metrics import response_metrics_compute
+from messaging.moderation.services.flags import message_mark_no_response_needed, message_report
+from messaging.performance import selectors
+from messaging.performance.services import response_metrics_compute
+from messaging.sending import services
 from tests.factories import OrderFactory
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday morning
@@ -72,9 +74,9 @@ def test_r21_one_reply_answers_every_earlier_buyer_message_of_the_case(seller, s
 
 def test_r21_no_response_needed_and_reported_messages_are_not_counted(seller, seller_owner, order):
     first = _buyer_writes(order, T0)
-    services.message_mark_no_response_needed(message=first, actor=seller_owner, at=T0 + HOUR)
+    message_mark_no_response_needed(message=first, actor=seller_owner, at=T0 + HOUR)
     second = _buyer_writes(OrderFactory(seller=seller), T0 + HOUR, body="Spam spam")
-    services.message_report(message=second, reporter=seller_owner, reason="spam", at=T0 + HOUR)
+    message_report(message=second, reporter=seller_owner, reason="spam", at=T0 + HOUR)
     counted = _buyer_writes(OrderFactory(seller=seller), T0 + 2 * HOUR)
     response_metrics_compute(now=T0 + 3 * DAY)
     row = _day_row(seller, T0.date())
@@ -172,7 +174,7 @@ def test_r21_the_dashboard_lists_the_late_and_the_unanswered_newest_first(
     )
     _buyer_writes(OrderFactory(seller=seller), now - HOUR)  # still within the target
     skipped = _buyer_writes(OrderFactory(seller=seller), T0 + 4 * DAY)
-    services.message_mark_no_response_needed(message=skipped, actor=seller_owner, at=T0 + 4 * DAY)
+    message_mark_no_response_needed(message=skipped, actor=seller_owner, at=T0 + 4 * DAY)
     _buyer_writes(OrderFactory(seller=other_seller), T0 + 5 * DAY)  # another seller's
     _buyer_writes(OrderFactory(seller=seller), now - 31 * DAY)  # before the window
 

@@ -12,9 +12,9 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from messaging import services
 from messaging.models import BlockedMessageNotice
 from messaging.policy import OPTED_OUT_BLOCK_MSG
+from messaging.sending import services
 from orders.models import OrderStatus
 from tests.factories import BuyerFactory, OrderFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case

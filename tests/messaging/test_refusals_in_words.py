@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from cases.models import CaseStatus
 from cases.services import case_change_state_by_seller
-from messaging import policy, services
+from messaging import policy
+from messaging.moderation.services.flags import message_report
 from messaging.policy_page import SECTIONS, policy_section
-from messaging.services import message_report
+from messaging.sending import services
 from orders.models import OrderStatus
 from templates_app import content_rules
 from tests.factories import BuyerFactory, OrderFactory

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SellerMembership
-from messaging import services
-from messaging.services.metrics import response_metrics_compute
+from messaging.performance.services import response_metrics_compute
+from messaging.sending import services
 from tests.clients import signed_in_client
 from tests.factories import OrderFactory, seller_user
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStatus
 from cases.services import case_change_state_by_seller
-from messaging import services
 from messaging.attachments import IncomingAttachment
 from messaging.models import Message, MessageReport, ResponseState
+from messaging.moderation.services.flags import message_mark_no_response_needed, message_report
+from messaging.sending import services
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, seller_replies
@@ -77,10 +78,8 @@ class TestInbox:
     def test_filters(self, seller, seller_owner, seller_client, filter_key, expected):
         cases = {name: buyer_opens_case(seller=seller).case for name in
                  ("waiting", "nrn", "reported", "resolved", "closed")}  # fmt: skip
-        services.message_mark_no_response_needed(
-            message=cases["nrn"].messages.get(), actor=seller_owner
-        )
-        services.message_report(
+        message_mark_no_response_needed(message=cases["nrn"].messages.get(), actor=seller_owner)
+        message_report(
             message=cases["reported"].messages.get(), reporter=seller_owner, reason="spam"
         )
         case_change_state_by_seller(

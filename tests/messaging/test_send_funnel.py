@@ -16,9 +16,10 @@ from cases.models import CaseStatus
 from cases.policy import CASE_CLOSED_MSG
 from cases.services import case_transition
 from core.refusals import MessageRefused, NotAParty
-from messaging import policy, services
+from messaging import policy
 from messaging.attachments import ATTACHMENT_CONTENT_MISMATCH_MSG, IncomingAttachment
 from messaging.models import Message
+from messaging.sending import services
 from orders.models import OrderStatus
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, seller_user

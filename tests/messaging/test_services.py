@@ -7,8 +7,13 @@ from cases.models import CaseStatus, CaseTransition
 from cases.policy import CASE_CLOSED_MSG
 from cases.services import case_change_state_by_seller
 from core.refusals import MessageRefused
-from messaging import services
 from messaging.models import Message, MessageReport, ResponseState
+from messaging.moderation.services.flags import (
+    message_mark_no_response_needed,
+    message_report,
+    message_undo_no_response_needed,
+)
+from messaging.sending import services
 from tests.factories import BuyerFactory, ProductFactory, SellerAccountFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
 
@@ -65,7 +70,7 @@ def test_a_new_buyer_message_after_a_reply_needs_a_response_again(opened):
 def test_r15_no_response_needed_takes_the_message_out_and_can_be_undone(opened):
     case, member = opened
     message = case.messages.get()
-    services.message_mark_no_response_needed(message=message, actor=member)
+    message_mark_no_response_needed(message=message, actor=member)
     message.refresh_from_db()
     case.refresh_from_db()
     assert message.response_state == ResponseState.NO_RESPONSE_NEEDED
@@ -73,7 +78,7 @@ def test_r15_no_response_needed_takes_the_message_out_and_can_be_undone(opened):
     assert not case.needs_response
     assert case.has_no_response_needed
 
-    services.message_undo_no_response_needed(message=message, actor=member)
+    message_undo_no_response_needed(message=message, actor=member)
     message.refresh_from_db()
     case.refresh_from_db()
     assert message.response_state == ResponseState.NEEDED
@@ -84,9 +89,9 @@ def test_r15_no_response_needed_takes_the_message_out_and_can_be_undone(opened):
 def test_r15_undo_after_a_reply_counts_the_message_as_responded(opened):
     case, member = opened
     message = case.messages.get()
-    services.message_mark_no_response_needed(message=message, actor=member)
+    message_mark_no_response_needed(message=message, actor=member)
     reply = seller_replies(case, member)
-    services.message_undo_no_response_needed(message=message, actor=member)
+    message_undo_no_response_needed(message=message, actor=member)
     message.refresh_from_db()
     assert message.response_state == ResponseState.RESPONDED
     assert message.responded_at == reply.created_at
@@ -96,14 +101,14 @@ def test_r15_only_buyer_messages_can_be_marked(opened):
     case, member = opened
     reply = seller_replies(case, member)
     with pytest.raises(MessageRefused) as refused:
-        services.message_mark_no_response_needed(message=reply, actor=member)
+        message_mark_no_response_needed(message=reply, actor=member)
     assert refused.value.refusal.rule == "R15"
 
 
 def test_r15_another_sellers_member_cannot_mark(opened, other_seller):
     case, _ = opened
     with pytest.raises(PermissionError):
-        services.message_mark_no_response_needed(
+        message_mark_no_response_needed(
             message=case.messages.get(), actor=seller_user(other_seller)
         )
     assert case.messages.get().response_state == ResponseState.NEEDED
@@ -112,9 +117,7 @@ def test_r15_another_sellers_member_cannot_mark(opened, other_seller):
 def test_r16_reported_buyer_message_needs_no_response_and_stays(opened):
     case, member = opened
     message = case.messages.get()
-    report = services.message_report(
-        message=message, reporter=member, reason="abusive", details="Insults"
-    )
+    report = message_report(message=message, reporter=member, reason="abusive", details="Insults")
     assert report.status == MessageReport.Status.OPEN
     message.refresh_from_db()
     case.refresh_from_db()
@@ -127,9 +130,9 @@ def test_r16_reported_buyer_message_needs_no_response_and_stays(opened):
 def test_r16_a_message_is_reported_once_per_reporter(opened):
     case, member = opened
     message = case.messages.get()
-    services.message_report(message=message, reporter=member, reason="spam")
+    message_report(message=message, reporter=member, reason="spam")
     with pytest.raises(MessageRefused) as refused:
-        services.message_report(message=message, reporter=member, reason="spam")
+        message_report(message=message, reporter=member, reason="spam")
     assert refused.value.refusal.rule == "R16"
     assert MessageReport.objects.count() == 1
 
@@ -137,10 +140,10 @@ def test_r16_a_message_is_reported_once_per_reporter(opened):
 def test_r16_buyer_reports_a_seller_message_but_not_their_own(opened):
     case, member = opened
     reply = seller_replies(case, member)
-    services.message_report(message=reply, reporter=case.buyer, reason="phishing")
+    message_report(message=reply, reporter=case.buyer, reason="phishing")
     assert MessageReport.objects.get().reporter == case.buyer
     with pytest.raises(MessageRefused):
-        services.message_report(
+        message_report(
             message=case.messages.filter(direction="b2s").get(), reporter=case.buyer, reason="spam"
         )
 

@@ -21,9 +21,9 @@ from PIL import Image
 from accounts.models import BuyerProfile, Relationship
 from cases.models import Case, CaseStatus
 from cases.services import case_change_state_by_seller
-from messaging import selectors, services
 from messaging.attachments import IncomingAttachment
 from messaging.email.services.inbound import inbound_mail_process, inbound_mail_receive
+from messaging.inbox.selectors import inbox_notices_for_seller
 from messaging.models import (
     Attachment,
     Channel,
@@ -35,14 +35,16 @@ from messaging.models import (
     Outcome,
     StaffWarning,
 )
+from messaging.moderation.selectors import STAFF_WARNINGS_SHOWN, staff_warnings_for_seller
 from messaging.moderation.services.decisions import (
     STAFF_ONLY_MSG,
     report_dismiss,
     report_warn,
     staff_warning_dismiss,
 )
-from messaging.moderation.services.flags import message_report_by_link
+from messaging.moderation.services.flags import message_report, message_report_by_link
 from messaging.moderation.staff_groups import DISPUTE_RESOLUTION_GROUP, OUR_APPS
+from messaging.sending import services
 from orders.models import Order
 from tests.clients import signed_in_client
 from tests.factories import (
@@ -135,7 +137,7 @@ class Story:
         )
         self.reply.refresh_from_db()
         self.rude = buyer_replies(self.case, "You are all crooks")
-        self.report = services.message_report(message=self.rude, reporter=member, reason="abusive")
+        self.report = message_report(message=self.rude, reporter=member, reason="abusive")
         self.by_email = _email_in(
             sender=self.buyer.email,
             to=self.relationship.seller_alias,
@@ -334,7 +336,7 @@ def test_r25_dispute_file_queries_do_not_grow_with_messages(
             attachments=[IncomingAttachment(f"note{number}.pdf", PDF_BYTES)],
         )
         report_warn(
-            report=services.message_report(message=reply, reporter=story.buyer, reason="spam"),
+            report=message_report(message=reply, reporter=story.buyer, reason="spam"),
             party="seller",
             staff_user=StaffFactory(),
         )
@@ -375,7 +377,7 @@ def test_r16_warn_the_seller_lands_in_the_seller_inbox_until_dismissed(
     """The buyer reports the seller's message; staff warn the seller."""
     case = Story(seller, member).case
     message = seller_replies(case, member, body="Stop writing to us or else.")
-    report = services.message_report(message=message, reporter=case.buyer, reason="abusive")
+    report = message_report(message=message, reporter=case.buyer, reason="abusive")
 
     response = _act(staff_client, "warn_seller", report)
     assert "The seller was warned on 1 report(s)" in response.text
@@ -510,10 +512,10 @@ def test_r16_queue_shows_who_reported_including_email_link_reports(staff_client,
 def test_r16_queue_lists_open_first_then_the_decided_ones_newest_first(staff, story, seller):
     staff_client = signed_in_client(staff)
     dismissed = story.report
-    warned = services.message_report(
+    warned = message_report(
         message=buyer_replies(story.case, "Second"), reporter=story.member, reason="spam"
     )
-    still_open = services.message_report(
+    still_open = message_report(
         message=buyer_replies(story.case, "Third"), reporter=story.member, reason="other"
     )
     report_dismiss(report=dismissed, staff_user=staff)
@@ -535,7 +537,7 @@ def test_r16_reports_queue_queries_do_not_grow_with_reports(
     staff_client, staff, story, django_assert_max_num_queries, reports
 ):
     for number in range(reports - 1):
-        report = services.message_report(
+        report = message_report(
             message=buyer_replies(story.case, f"Spam {number}"),
             reporter=story.member,
             reason="spam",
@@ -647,10 +649,10 @@ def test_dispute_resolution_member_reads_the_dispute_file(resolver, story):
 
 
 def test_dispute_resolution_member_works_the_reports_queue(resolver, story):
-    second = services.message_report(
+    second = message_report(
         message=buyer_replies(story.case, "More"), reporter=story.member, reason="spam"
     )
-    third = services.message_report(
+    third = message_report(
         message=buyer_replies(story.case, "Even more"), reporter=story.member, reason="spam"
     )
     actions = [
@@ -690,17 +692,17 @@ def test_dispute_resolution_member_gets_403_changing_anything_else(resolver, sto
 
 
 def test_staff_warnings_selector_shows_the_latest_few(staff, story):
-    for _ in range(selectors.STAFF_WARNINGS_SHOWN + 2):
+    for _ in range(STAFF_WARNINGS_SHOWN + 2):
         StaffWarningFactory(
-            report=services.message_report(
+            report=message_report(
                 message=seller_replies(story.case, story.member, body="Hm"),
                 reporter=story.buyer,
                 reason="spam",
             ),
             party="seller",
         )
-    shown = selectors.staff_warnings_for_seller(seller=story.seller)
-    assert len(shown) == selectors.STAFF_WARNINGS_SHOWN
+    shown = staff_warnings_for_seller(seller=story.seller)
+    assert len(shown) == STAFF_WARNINGS_SHOWN
     assert shown == sorted(shown, key=lambda w: (w.created_at, w.pk), reverse=True)
 
 
@@ -709,12 +711,12 @@ def test_r16_the_inbox_asks_for_warnings_only_when_there_are_some(
 ):
     """The inbox line counts R4 notices and checks for R16 warnings in one query; the warnings
     themselves are read only when there are some (issue 13), and another seller's never count."""
-    count, warnings = selectors.inbox_notices_for_seller(seller=story.seller)
+    count, warnings = inbox_notices_for_seller(seller=story.seller)
     assert (count, warnings) == (1, [])  # case B's blocked message (R4), no warning yet
     with django_assert_num_queries(1):
-        selectors.inbox_notices_for_seller(seller=story.seller)
+        inbox_notices_for_seller(seller=story.seller)
     warning = StaffWarningFactory(
-        report=services.message_report(
+        report=message_report(
             message=seller_replies(story.case, story.member, body="Hm"),
             reporter=story.buyer,
             reason="spam",
@@ -722,9 +724,9 @@ def test_r16_the_inbox_asks_for_warnings_only_when_there_are_some(
         party="seller",
     )
     with django_assert_num_queries(2):
-        count, warnings = selectors.inbox_notices_for_seller(seller=story.seller)
+        count, warnings = inbox_notices_for_seller(seller=story.seller)
     assert warnings == [warning]
     # Dismissed, it is no longer shown, nor asked for.
     StaffWarning.objects.filter(pk=warning.pk).update(dismissed_at=timezone.now())
     with django_assert_num_queries(1):
-        assert selectors.inbox_notices_for_seller(seller=story.seller) == (1, [])
+        assert inbox_notices_for_seller(seller=story.seller) == (1, [])

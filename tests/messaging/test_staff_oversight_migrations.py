@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from messaging import services
 from messaging.moderation.services.decisions import report_dismiss, report_warn
+from messaging.moderation.services.flags import message_report
 from messaging.moderation.staff_groups import DISPUTE_RESOLUTION_GROUP
 from tests.factories import OrderFactory, StaffFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies
@@ -42,7 +42,7 @@ def test_r16_report_statuses_and_the_group_migrate_back_and_forward():
     member = seller_user(order.seller)
     case = buyer_opens_case(order=order).case
     reports = [
-        services.message_report(message=buyer_replies(case, text), reporter=member, reason="spam")
+        message_report(message=buyer_replies(case, text), reporter=member, reason="spam")
         for text in ("one", "two", "three")
     ]
     still_open, dismissed, warned = (report.pk for report in reports)

@@ -26,7 +26,7 @@ from cases.services import (
     case_unassign,
 )
 from core.refusals import MessageRefused, NotAParty
-from messaging import selectors
+from messaging.inbox.selectors import inbox_page_for_seller
 from tests.clients import signed_in_client
 from tests.factories import seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
@@ -263,10 +263,19 @@ def test_empty_assignment_filters_say_so(seller, alice):
     assert "Every case has an owner." in client.get(INBOX, {"filter": "unassigned"}).text
 
 
-def test_assigned_to_me_is_empty_without_a_member(seller, alice):
+def test_assigned_to_me_is_empty_for_a_member_who_owns_no_case(seller, alice, bob):
     case = buyer_opens_case(seller=seller).case
     case_assign(case=case, member=alice, by=alice)
-    assert not selectors.case_list_for_seller(seller=seller, filter_key="assigned-to-me").exists()
+    page = inbox_page_for_seller(
+        seller=seller,
+        filter_key="assigned-to-me",
+        query="",
+        member=bob,
+        page_number=None,
+        per_page=25,
+        count_cap=1000,
+    )
+    assert (page.object_list, page.count) == ([], 0)
 
 
 # ---- the live inbox: /messages/changes/

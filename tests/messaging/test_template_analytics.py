@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from messaging import services
-from messaging.template_analytics import TemplateAnalytics, template_analytics
+from messaging.seller_templates.analytics import TemplateAnalytics, template_analytics
+from messaging.sending import services
 from tests.factories import OrderFactory, SellerTemplateFactory, seller_user
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from core.refusals import MessageRefused
-from messaging import services
 from messaging.models import Message
+from messaging.sending import services
 from orders.models import OrderStatus
 from templates_app.models import PlatformTemplateTranslation, SellerTemplate, TemplateTag
 from tests.clients import signed_in_client

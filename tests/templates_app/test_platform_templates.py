@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from core.refusals import MessageRefused
-from messaging import policy, services
-from messaging.services.sending import platform_draft_for_buyer
+from messaging import policy
+from messaging.contact_buyer.services import platform_draft_for_buyer, review_request_send
+from messaging.sending import services
 from orders.models import OrderStatus
 from templates_app.content_rules import refuse_content
 from templates_app.models import PlatformTemplate, PlatformTemplateTranslation
@@ -116,7 +117,7 @@ def test_r17_review_request_is_sent_from_the_platform_template_in_the_buyers_lan
     seller, seller_owner, language
 ):
     order = _delivered_order(seller, _buyer(language))
-    message = services.review_request_send(sender=seller_owner, order=order)
+    message = review_request_send(sender=seller_owner, order=order)
     row = PlatformTemplateTranslation.objects.get(template__key="review_request", language=language)
     assert REVIEW_WORDS[language] in message.subject
     assert order.number in message.subject
@@ -134,7 +135,7 @@ def test_r23_review_request_falls_back_to_english_without_a_translation(
         template__key="review_request", language=language
     ).delete()
     order = _delivered_order(seller, _buyer(language))
-    message = services.review_request_send(sender=seller_owner, order=order)
+    message = review_request_send(sender=seller_owner, order=order)
     assert message.subject.startswith("Please review your recent order")
 
 
@@ -143,7 +144,7 @@ def test_r17_review_request_follows_what_staff_edited(seller, seller_owner):
         template__key="review_request", language="de"
     ).update(subject="Wie war Ihre Bestellung {order_number}?", body="Danke! {business_name}")
     order = _delivered_order(seller, _buyer("de"))
-    message = services.review_request_send(sender=seller_owner, order=order)
+    message = review_request_send(sender=seller_owner, order=order)
     assert message.subject.startswith(f"Wie war Ihre Bestellung {order.number}?")
     assert message.body_text == f"Danke! {seller.business_name}"
 
@@ -152,7 +153,7 @@ def test_r17_without_any_review_text_nothing_is_sent(seller, seller_owner):
     PlatformTemplate.objects.filter(key="review_request").delete()
     order = _delivered_order(seller, _buyer("en"))
     with pytest.raises(MessageRefused) as refused:
-        services.review_request_send(sender=seller_owner, order=order)
+        review_request_send(sender=seller_owner, order=order)
     assert refused.value.refusal.rule == "R23"
     assert not order.messages.exists()
 

@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from core.refusals import MessageRefused
-from messaging import services
+from messaging.sending import services
 from templates_app.content_rules import EMOJI_MSG, LINK_MSG, MARKETING_MSG
 from templates_app.models import SellerTemplate, TemplateTag
 from templates_app.services import (

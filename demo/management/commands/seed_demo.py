@@ -30,7 +30,7 @@ from demo.reference import (
     staff_ensure,
 )
 from demo.stories import demo_stories_play
-from messaging.services.metrics import response_metrics_compute
+from messaging.performance.services import response_metrics_compute
 
 
 class Command(BaseCommand):

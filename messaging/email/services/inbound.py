@@ -20,7 +20,7 @@ from messaging.attachments import IncomingAttachment
 from messaging.email.parse import ParsedMail, header_message_id, parse_mail
 from messaging.email.services import outbound
 from messaging.models import InboundMail, Message, MessagingPermission, OutboundEmail
-from messaging.services.sending import Draft, message_send
+from messaging.sending.services import Draft, message_send
 from orders.models import Order
 
 logger = logging.getLogger(__name__)

@@ -1,10 +1,13 @@
+"""R13: an attachment of a message, downloaded from either party's case page or from the staff
+dispute file."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedRequest
-from messaging import selectors
+from messaging.case_page import selectors
 
 
 @require_safe

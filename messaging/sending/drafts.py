@@ -1,23 +1,17 @@
-"""What the seller and buyer views share: a draft from a message form, and the report page."""
+"""What the views of every message form share: the draft a form holds, as the send funnel
+takes it, and the live check while typing (the funnel's verdict, nothing stored)."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_noop
 
 from accounts.http import AuthenticatedRequest
-from core.refusals import MessageRefused
-from messaging import policy, services
-from messaging.forms import BODY_MAX_LENGTH, ReportForm, TemplateIdField, incoming_attachments
-from messaging.models import Message
-from messaging.presentation import refusal_text_for_buyer
-from messaging.services import Draft
-
-# Buyers read it too: marked for translation, translated with gettext where it is shown.
-REPORTED_NOTICE = gettext_noop("Thanks — the message was reported to AlphaDiscounters.")
+from messaging import policy
+from messaging.forms import BODY_MAX_LENGTH, TemplateIdField, incoming_attachments
+from messaging.sending import services
+from messaging.sending.services import Draft
 
 
 def draft_from_form(form: forms.Form, **fixed: Any) -> Draft:
@@ -34,50 +28,6 @@ def draft_from_form(form: forms.Form, **fixed: Any) -> Draft:
     }
     values.update(fixed)
     return Draft(**values)
-
-
-def report_page(
-    request: AuthenticatedRequest,
-    message: Message,
-    *,
-    viewer: str,
-    case_url: str,
-    reported: Callable[[], HttpResponse],
-) -> HttpResponse:
-    """R16: the Report Message page of either party; `reported` answers once it is stored."""
-    # Bound on every POST, even an empty one, so a missing reason is an error, not a new form.
-    form = ReportForm(request.POST if request.method == "POST" else None)
-    seller_refusal = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_report(
-                message=message,
-                reporter=request.user,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-            )
-        except MessageRefused as refused:
-            refusal = refused.refusal
-            if viewer == "seller":
-                # Shown with its policy link and data-rule (components/refusal.html).
-                seller_refusal = refusal
-            else:
-                form.add_error(
-                    None,
-                    refusal_text_for_buyer(
-                        refusal, business_name=message.case.seller.business_name
-                    ),
-                )
-        else:
-            return reported()
-    context = {
-        "message": message,
-        "form": form,
-        "case_url": case_url,
-        "viewer": viewer,
-        "refusal": seller_refusal,
-    }
-    return render(request, "messaging/message_report.html", context)
 
 
 def live_check_context(request: AuthenticatedRequest, **destination: Any) -> dict[str, Any]:

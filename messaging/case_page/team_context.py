@@ -1,12 +1,11 @@
-"""What the inbox and the case page show of the team inbox (issue 14): the live poll's state,
-the case's owner among the members, who else is on the case. Shared by the page views
-(messaging.views.seller) and the live endpoints (messaging.views.team)."""
+"""What the case page shows of the team inbox (issue 14): the live poll's state, the case's owner
+among the members, who else is on the case. Shared by the page views
+(messaging.case_page.views) and the live endpoints (messaging.case_page.team)."""
 
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.urls import reverse
 
 from accounts.http import SellerRequest
@@ -15,46 +14,9 @@ from cases import presence
 from cases import selectors as case_selectors
 from cases.models import Case, CaseTransition
 from cases.services import AUTO_ASSIGNED_CAUSE
+from messaging.case_page.selectors import SellerCaseMessage
 from messaging.models import Message
-from messaging.selectors import SellerCaseMessage
-
-
-def poll_ms() -> int:
-    """The live poll interval in milliseconds (MESSAGING_LIVE_POLL_SECONDS)."""
-    return max(200, int(float(settings.MESSAGING_LIVE_POLL_SECONDS) * 1000))
-
-
-# ---- the inbox
-
-
-def inbox_live_context(*, filter_key: str, query: str, since: int, count: int) -> dict[str, Any]:
-    """The inbox's poller: it asks /messages/changes/ whether any case changed since the list
-    was shown, and shows "N new — Show" (a reload of the list under the same filter) when so."""
-    listing = urlencode(
-        {key: value for key, value in (("filter", filter_key), ("q", query)) if value}
-    )
-    changes = urlencode(
-        {"since": since, "n": count, **({"filter": filter_key} if filter_key else {}), "q": query}
-    )
-    inbox = reverse("messaging:inbox")
-    return {
-        "live_url": f"{reverse('messaging:inbox_changes')}?{changes}",
-        "live_count": count,
-        "live_show_url": f"{inbox}?{listing}" if listing else inbox,
-        "live_poll_ms": poll_ms(),
-    }
-
-
-def inbox_assignees(request: SellerRequest, cases: Any) -> None:
-    """Each listed case's owner as the rows say it: "You", a member's name, or nothing."""
-    for case in cases:
-        owner = case.assigned_to
-        case.assignee_label = (
-            "" if owner is None else "You" if owner.pk == request.user.pk else owner.get_full_name()
-        )
-
-
-# ---- the case page
+from messaging.presentation import live_poll_ms
 
 
 def case_live_url(case: Case, *, since: int, after: int, signature: str) -> str:
@@ -102,5 +64,5 @@ def case_team_context(
         "live_url": case_live_url(
             case, since=since, after=last_id, signature=presence.presence_signature(others)
         ),
-        "live_poll_ms": poll_ms(),
+        "live_poll_ms": live_poll_ms(),
     }

@@ -34,11 +34,11 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from cases.models import Case, CaseStatus, ResponseState
-from messaging import selectors
+from messaging.case_page import selectors
+from messaging.case_page.selectors import SellerCaseMessage
 from messaging.models import Message, Outcome, ReportReason
 from messaging.policy_page import policy_path, policy_section
 from messaging.presentation import moment_labeller, response_deadline, url_with_id
-from messaging.selectors import SellerCaseMessage
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_safe
 
 from accounts.decorators import seller_required
 from accounts.http import SellerRequest
-from messaging import selectors
 from messaging.models import ResponseTimeDaily
+from messaging.performance import selectors
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 720, 200, 30
 LATE_PER_PAGE = 25

@@ -26,12 +26,20 @@ from cases.models import Case
 from cases.policy import CASE_CLOSED_MSG
 from core.htmx import page_or_partial
 from core.refusals import MessageRefused, Refusal
-from messaging import policy, selectors, services
-from messaging.case_presentation import case_messages_for_buyer
-from messaging.forms import ContactSellerForm, ReplyForm, StoreAskForm
+from messaging import policy
+from messaging.buyer import selectors
+from messaging.buyer.forms import ContactSellerForm, StoreAskForm
+from messaging.buyer.presentation import buyer_case_rows_html
+from messaging.case_page.cards import case_messages_for_buyer
+from messaging.case_page.selectors import message_scope_for_buyer
+from messaging.forms import ReplyForm
 from messaging.models import BuyerContactReason, Direction, Message
-from messaging.presentation import buyer_case_rows_html, refusal_text_for_buyer
-from messaging.views.common import REPORTED_NOTICE, draft_from_form, report_page
+from messaging.moderation import selectors as moderation_selectors
+from messaging.moderation.services import decisions
+from messaging.moderation.views import REPORTED_NOTICE, report_page
+from messaging.presentation import refusal_text_for_buyer
+from messaging.sending import services
+from messaging.sending.drafts import draft_from_form
 from orders import selectors as order_selectors
 from orders.models import Product
 
@@ -42,7 +50,6 @@ CASE_TEMPLATE = "messaging/buyer_case_detail.html"
 SENT_NOTICE = gettext_noop("Your message was sent to {business_name}.")
 REPLY_SENT_NOTICE = gettext_noop("Your reply was sent.")
 WARNING_DISMISSED_NOTICE = gettext_noop("Warning dismissed.")
-SUBJECT_MAX_LENGTH = 200
 
 
 # ---- private helpers
@@ -58,7 +65,7 @@ def _buyer_case(request: AuthenticatedRequest, case_id: int) -> Case:
 
 def _buyer_message(request: AuthenticatedRequest, message_id: int) -> Message:
     return get_object_or_404(
-        selectors.message_scope_for_buyer(buyer=request.user).select_related(
+        message_scope_for_buyer(buyer=request.user).select_related(
             "case__seller", "case__relationship"
         ),
         pk=message_id,
@@ -120,7 +127,7 @@ def message_center(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "rows_html": buyer_case_rows_html(page.object_list),
             # R16: warnings from staff stay at the top until the buyer dismisses them.
-            "staff_warnings": selectors.staff_warnings_for_buyer(buyer=request.user),
+            "staff_warnings": moderation_selectors.staff_warnings_for_buyer(buyer=request.user),
         },
     )
 
@@ -130,9 +137,9 @@ def message_center(request: AuthenticatedRequest) -> HttpResponse:
 def staff_warning_dismiss(request: AuthenticatedRequest, warning_id: int) -> HttpResponse:
     """R16: the buyer puts away a warning from staff; it stays on record for staff."""
     warning = get_object_or_404(
-        selectors.staff_warning_scope_for_buyer(buyer=request.user), pk=warning_id
+        moderation_selectors.staff_warning_scope_for_buyer(buyer=request.user), pk=warning_id
     )
-    services.staff_warning_dismiss(warning=warning, actor=request.user)
+    decisions.staff_warning_dismiss(warning=warning, actor=request.user)
     flash.success(request, gettext(WARNING_DISMISSED_NOTICE))
     return redirect("messaging:buyer_message_center")
 

@@ -10,14 +10,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import seller_required
 from accounts.http import SellerRequest
 from core.refusals import MessageRefused, Refusal
-from messaging import selectors, services
-from messaging.forms import ContactBuyerForm
+from messaging.contact_buyer import selectors
+from messaging.contact_buyer.forms import ContactBuyerForm
+from messaging.contact_buyer.services import platform_draft_for_buyer, review_request_send
 from messaging.models import Outcome
 from messaging.policy import ReasonAvailability
 from messaging.presentation import flash_rule_tag
-from messaging.services.sending import platform_draft_for_buyer
-from messaging.views.common import draft_from_form, live_check, live_check_context
-from messaging.views.seller_templates import platform_offers, template_insert_initial
+from messaging.seller_templates.views import platform_offers, template_insert_initial
+from messaging.sending import services
+from messaging.sending.drafts import draft_from_form, live_check, live_check_context
+from messaging.sending.selectors import seller_messages_left_today
 from orders import selectors as order_selectors
 from orders.models import Order
 
@@ -49,7 +51,7 @@ def _page_context(
     *,
     template_error: Refusal | None = None,
 ) -> dict[str, Any]:
-    messages_left, limit = selectors.seller_messages_left_today(seller=request.seller)
+    messages_left, limit = seller_messages_left_today(seller=request.seller)
     return {
         "order": order,
         "form": form,
@@ -135,7 +137,7 @@ def review_request(request: SellerRequest, number: str) -> HttpResponse:
     """R17: Request a Review from order details."""
     order = _seller_order(request, number)
     try:
-        message = services.review_request_send(sender=request.user, order=order)
+        message = review_request_send(sender=request.user, order=order)
     except MessageRefused as refused:
         refusal = refused.refusal
         flash.error(request, refusal.message, extra_tags=flash_rule_tag(refusal.rule))

@@ -6,7 +6,8 @@ A message is counted once its fate is known: answered (within 24 hours or later)
 unanswered for more than 24 hours, or on a case closed before any reply (not answered within 24
 hours). Messages marked No Response Needed or reported are not counted. The figures are stored
 per seller and day of the buyer message, so the dashboard sums a few rows. The rule itself is
-written once, in SQL: `messaging.selectors.R21_MESSAGES`, `R21_COUNTED` and `R21_BUCKETS`.
+written once, in SQL: `R21_MESSAGES`, `R21_COUNTED` and `R21_BUCKETS` in
+`messaging.performance.selectors`.
 
 Incremental: a run recomputes only the days of buyer messages on cases that changed since the
 last run (`Case.summary_changed_at`, kept by every service), plus the last two days, whose
@@ -25,8 +26,13 @@ from django.utils import timezone
 
 from cases.models import Direction
 from messaging.models import Message, MetricsWatermark, ResponseTimeDaily
-from messaging.selectors import METRICS_WATERMARK as WATERMARK
-from messaging.selectors import R21_BUCKETS, R21_COUNTED, R21_MESSAGES, r21_params
+from messaging.performance.selectors import (
+    METRICS_WATERMARK,
+    R21_BUCKETS,
+    R21_COUNTED,
+    R21_MESSAGES,
+    r21_params,
+)
 
 AGING_DAYS = 2
 WRITE_BATCH = 1000
@@ -84,7 +90,7 @@ def response_metrics_compute(*, now: datetime | None = None, full: bool = False)
     # tests and backfills) only decides which messages have passed the 24-hour mark.
     started = timezone.now()
     now = now or started
-    watermark = MetricsWatermark.objects.select_for_update().filter(name=WATERMARK).first()
+    watermark = MetricsWatermark.objects.select_for_update().filter(name=METRICS_WATERMARK).first()
     days = None if full or watermark is None else _days_to_compute(watermark.changed_after, now)
     rows = _rows(now, days)
     stale = ResponseTimeDaily.objects.all()
@@ -109,6 +115,6 @@ def response_metrics_compute(*, now: datetime | None = None, full: bool = False)
         ResponseTimeDaily.objects.bulk_create(batch)
         written += len(batch)
     MetricsWatermark.objects.update_or_create(
-        name=WATERMARK, defaults={"changed_after": started, "computed_at": started}
+        name=METRICS_WATERMARK, defaults={"changed_after": started, "computed_at": started}
     )
     return written

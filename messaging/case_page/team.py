@@ -1,9 +1,11 @@
-"""The team inbox (issue 14): the live "what changed since" endpoints of the inbox and the case
-page, and assigning a case to a member.
+"""The team inbox on the case page (issue 14): its live "what changed since" endpoint, and
+assigning a case to a member.
 
-The live endpoints are polled by every open page (htmx, every MESSAGING_LIVE_POLL_SECONDS), so
-they answer 204 without a body when nothing changed, after one indexed query (the inbox) or a
-primary-key read (the case page); presence lives in the cache, never in the database."""
+The live endpoint is polled by every open case page (htmx, every MESSAGING_LIVE_POLL_SECONDS), so
+it answers 204 without a body when nothing changed, after a primary-key read; presence lives in
+the cache, never in the database. The inbox's own poll is `messaging.inbox.views.inbox_changes`."""
+
+from http import HTTPStatus
 
 from django.contrib import messages as flash
 from django.http import HttpResponse
@@ -18,47 +20,11 @@ from cases import selectors as case_selectors
 from cases.models import Case, CaseStatus
 from cases.services import case_assign, case_unassign
 from core.refusals import MessageRefused
-from messaging import selectors
-from messaging.case_presentation import case_messages_for_seller
-from messaging.forms import InboxFilterForm
-from messaging.views.seller import _render_case, _seller_case
-from messaging.views.team_context import (
-    assignment_text,
-    case_live_url,
-    inbox_live_context,
-    poll_ms,
-)
-
-NO_CONTENT = 204
-
-
-def _int(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None
-
-
-@require_safe
-@never_cache
-@seller_required
-def inbox_changes(request: SellerRequest) -> HttpResponse:
-    """How many of the seller's cases changed since the inbox list was shown (`since`, a token
-    the list carries): 204 when it is still the `n` the page shows, else the "N new — Show"
-    marker. One query: a range scan of the (seller, summary_changed_at) index."""
-    since = _int(request.GET.get("since")) or 0
-    shown = _int(request.GET.get("n")) or 0
-    count = case_selectors.cases_changed_count(
-        seller=request.seller, since=case_selectors.token_time(since)
-    )
-    if count == shown:
-        return HttpResponse(status=NO_CONTENT)
-    filter_key, query = InboxFilterForm(request.GET).selection()
-    context = inbox_live_context(filter_key=filter_key, query=query, since=since, count=count)
-    return render(request, "messaging/inbox.html#inbox-live", context)
-
+from messaging.case_page import selectors
+from messaging.case_page.cards import case_messages_for_seller
+from messaging.case_page.team_context import assignment_text, case_live_url
+from messaging.case_page.views import render_case_page, seller_case_or_404
+from messaging.presentation import int_or_none, live_poll_ms
 
 LIVE_CASE_FIELDS = (
     "id",
@@ -93,23 +59,23 @@ def case_live(request: SellerRequest, case_id: int) -> HttpResponse:
         mode=presence.REPLYING if typing else presence.VIEWING,
     )
     signature = presence.presence_signature(others)
-    since = _int(request.GET.get("since"))
-    after = _int(request.GET.get("after")) or 0
+    since = int_or_none(request.GET.get("since"))
+    after = int_or_none(request.GET.get("after")) or 0
     token = case_selectors.change_token(case.summary_changed_at)
     changed = since != token
     if not changed and signature == request.GET.get("p", ""):
-        return HttpResponse(status=NO_CONTENT)
+        return HttpResponse(status=HTTPStatus.NO_CONTENT)
     context = {
         "case": case,
         "presence": others,
         "changed": changed,
-        "live_poll_ms": poll_ms(),
+        "live_poll_ms": live_poll_ms(),
         "oob": True,
     }
     if changed:
         if case.status == CaseStatus.CLOSED and request.GET.get("status") != CaseStatus.CLOSED:
             # Closed meanwhile: the reply box goes too, so the whole conversation is redrawn.
-            response = _render_case(request, _seller_case(request, case.pk))
+            response = render_case_page(request, seller_case_or_404(request, case.pk))
             response["HX-Retarget"] = "#case-conversation"
             response["HX-Reswap"] = "outerHTML"
             return response
@@ -139,9 +105,9 @@ def case_assign_view(request: SellerRequest, case_id: int) -> HttpResponse:
     """Assign the case to a member of the team (`member`, a user id), or to nobody (empty).
     htmx swaps the assignment panel; without JavaScript the case page comes back with a
     notice."""
-    case = _seller_case(request, case_id)
+    case = seller_case_or_404(request, case_id)
     members = list(case_selectors.seller_members(seller_id=case.seller_id))
-    member_id = _int(request.POST.get("member"))
+    member_id = int_or_none(request.POST.get("member"))
     error = ""
     try:
         if member_id is None:
@@ -160,7 +126,7 @@ def case_assign_view(request: SellerRequest, case_id: int) -> HttpResponse:
         error = refused.refusal.message
     if error:
         if not request.htmx:
-            return _render_case(request, case, error=error, status=400)
+            return render_case_page(request, case, error=error, status=400)
         notice = ""
     elif notice:
         flash.success(request, notice)

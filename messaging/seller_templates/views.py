@@ -1,8 +1,8 @@
 """Manage Templates (R23) and the Insert Template panel of the seller's message boxes.
 
 Templates and tags are templates_app's (models, checks, services); these pages live in
-messaging because they show what was sent with each template (`messaging.template_analytics`)
-and fill templates for the seller's cases and orders. Every member of the seller uses and
+messaging because they show what was sent with each template (`analytics`) and fill templates
+for the seller's cases and orders. Every member of the seller uses and
 manages its templates; another seller's template or tag is simply not found (404).
 """
 
@@ -25,9 +25,9 @@ from cases.models import Case
 from core.htmx import page_or_partial
 from core.pagination import capped_page
 from core.refusals import MessageRefused, Refusal
-from messaging import selectors
+from messaging.case_page.selectors import case_scope_for_seller
 from messaging.policy import ReasonAvailability
-from messaging.template_analytics import SETTLED_HOURS, WINDOW_DAYS, template_analytics
+from messaging.seller_templates.analytics import SETTLED_HOURS, WINDOW_DAYS, template_analytics
 from orders import selectors as order_selectors
 from orders.models import Order
 from templates_app import selectors as template_selectors
@@ -334,9 +334,7 @@ def _picker_destination(request: SellerRequest) -> tuple[Case | None, Order | No
     case_id, number = request.GET.get("case", ""), request.GET.get("order", "")
     if case_id.isdigit():
         case = get_object_or_404(
-            selectors.case_scope_for_seller(seller=request.seller).select_related(
-                "order", "product"
-            ),
+            case_scope_for_seller(seller=request.seller).select_related("order", "product"),
             pk=int(case_id),
         )
         return case, None, reverse("messaging:case_detail", args=[case.pk])
