@@ -9,8 +9,8 @@ small shared files).
 Rows are generated in Python from one seeded random generator and written set-based with COPY
 (psycopg 3), the secondary indexes of the big tables dropped during the load and built again
 after it, foreign keys checked by construction. The inbox summary of every case is then computed
-by `cases.services.case_summaries_refresh_id_range` (one SQL UPDATE), which computes what
-`cases.services.case_summaries_refresh` computes (tests/test_seed_scale.py compares them).
+by `cases.services.case_summaries_refresh_id_range`, the one summary statement every path uses
+(cases/services/summary.py).
 
 Every user has the same password (`SCALE_PASSWORD`, hashed once). The large seller's owner is
 `LARGE_OWNER_EMAIL`.
