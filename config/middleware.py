@@ -90,8 +90,9 @@ BIGGEST_DATABASE_INTEGER = 2**63 - 1
 
 class AdminLookupRangeMiddleware:
     """A staff admin filter with an integer no column can hold (`?product=99999999999999999999999`)
-    made SQLite raise OverflowError while the changelist ran its query: a 500. Such a query string
-    gets the admin's own answer to a lookup it cannot use, a redirect to `?e=1`."""
+    is a value the database cannot compare with a bigint column: the changelist's query fails and
+    the page is a 500. Such a query string gets the admin's own answer to a lookup it cannot use,
+    a redirect to `?e=1`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
