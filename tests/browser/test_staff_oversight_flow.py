@@ -19,7 +19,7 @@ from messaging.moderation.staff_groups import DISPUTE_RESOLUTION_GROUP
 from tests.browser.conftest import sign_in
 from tests.factories import SellerAccountFactory, UserFactory, migration_data_install, seller_user
 from tests.messaging.helpers import seller_replies
-from tests.messaging.test_staff_oversight import Story
+from tests.messaging.moderation.test_staff_oversight import Story
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,7 @@ import pytest
 
 from config.embedded_postgres import Cluster, ensure_running
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 PAGES = """
 import json

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings; "
     "print(json.dumps({'cache': settings.CACHES['default'], 'session': settings.SESSION_ENGINE}))"

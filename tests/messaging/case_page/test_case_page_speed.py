@@ -1,7 +1,7 @@
 """The seller's case page made cheap without changing what anyone sees.
 
 - Its message cards are printed from rows prepared in Python (messaging.case_page.cards; what
-  they show: tests/messaging/test_message_card.py).
+  they show: tests/messaging/case_page/test_message_card.py).
 - Its reply box's fields are written out (components/reply_fields.html) instead of rendered by
   crispy-forms: the same markup, labels, ids, errors and ARIA attributes as crispy's.
 - One query reads every message with its sender, attachments and report reasons; one query

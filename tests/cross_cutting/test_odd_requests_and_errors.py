@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 HUGE_PAGE = "9223372036854775807"
 
 
-# ---- 5a. page numbers are clamped
+# ---- page numbers are clamped
 
 
 def test_capped_page_clamps_a_huge_page_number_when_the_count_is_capped():
@@ -50,7 +50,7 @@ def test_buyer_lists_with_a_huge_page_number_answer_200(buyer_client, url_name):
     assert buyer_client.get(reverse(url_name), {"page": HUGE_PAGE}).status_code == 200
 
 
-# ---- 5b. a form POST in a charset we cannot decode is a 400
+# ---- a form POST in a charset we cannot decode is a 400
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_form_post_in_utf8_passes_the_charset_guard(seller_client, reply_check_u
     assert response.status_code == 200
 
 
-# ---- 5c. the staff admin filter with an out-of-range integer
+# ---- the staff admin filter with an out-of-range integer
 
 
 def test_admin_case_filter_with_an_out_of_range_integer_does_not_run_the_query(staff):
@@ -108,7 +108,7 @@ def test_admin_case_filter_with_an_in_range_integer_is_still_applied(staff):
     assert response.status_code == 200
 
 
-# ---- 5d. HEAD answers like GET
+# ---- HEAD answers like GET
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_head_on_a_seller_case_page_answers_200(seller, seller_client):
     assert seller_client.head(url).status_code == 200
 
 
-# ---- 6. the live check refuses a text longer than a message may be
+# ---- the live check refuses a text longer than a message may be
 
 
 def test_live_check_refuses_a_body_over_the_send_limit_without_judging_it(seller, seller_client):
@@ -158,7 +158,7 @@ def test_live_check_still_judges_a_body_at_the_send_limit(seller, seller_client)
     assert "No problems found" in response.content.decode()
 
 
-# ---- 8. signed-in pages are private; message and order pages are not stored
+# ---- signed-in pages are private; message and order pages are not stored
 
 
 def test_signed_in_page_is_cache_control_private(seller_client):
@@ -197,7 +197,7 @@ def test_contact_buyer_and_order_detail_pages_are_no_store(seller, seller_client
         assert "no-store" in response["Cache-Control"]
 
 
-# ---- 7. the database down: our own 503, and a real 500 page
+# ---- the database down: our own 503, and a real 500 page
 
 
 def _database_down():

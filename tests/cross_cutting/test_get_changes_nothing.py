@@ -1,21 +1,22 @@
 """Issue 12: a GET never changes the database.
 
-Every GET-able route of the authorization matrix (tests.test_authorization_matrix.EXPECTED, so
-every URL name of our apps), as every role that sees it (200), as a normal request and as an
-htmx one: the content of every table of our apps is the same after the request as before."""
+Every GET-able route of the authorization matrix
+(tests.cross_cutting.test_authorization_matrix.EXPECTED, so every URL name of our apps), as
+every role that sees it (200), as a normal request and as an htmx one: the content of every
+table of our apps is the same after the request as before."""
 
 import hashlib
 
 import pytest
 from django.apps import apps
 
-from tests.authz_world import (  # noqa: F401  (fixtures)
+from tests.cross_cutting.authz_world import (  # noqa: F401  (fixtures)
     ROLES,
     _media_in_tmp,
     media_root,
     world_fixture,
 )
-from tests.test_authorization_matrix import EXPECTED
+from tests.cross_cutting.test_authorization_matrix import EXPECTED
 
 OUR_APPS = ("accounts", "orders", "cases", "templates_app", "messaging", "demo")
 

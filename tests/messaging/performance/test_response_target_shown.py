@@ -1,5 +1,5 @@
 """R21's response target, where pages state it, is the setting MESSAGING_RESPONSE_TARGET_HOURS
-(the inbox's, with its rows, is in test_inbox_rows_and_alias_search.py)."""
+(the inbox's, with its rows, is in tests/messaging/inbox/test_inbox_rows_and_alias_search.py)."""
 
 import pytest
 from django.urls import reverse

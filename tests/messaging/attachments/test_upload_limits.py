@@ -1,4 +1,4 @@
-"""Issue 12 items 2 and 3: oversized uploads refused early, image pixels capped from the header."""
+"""Oversized uploads refused early, image pixels capped from the header (issue 12)."""
 
 import io
 from http import HTTPStatus
@@ -35,7 +35,7 @@ def jpeg(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-# --- item 2: the request body and each file ------------------------------------------------
+# --- the request body and each file ---------------------------------------------------------
 
 
 def test_upload_settings_spool_files_to_disk_and_cap_the_body():
@@ -123,7 +123,7 @@ def test_a_file_over_the_limit_is_refused_in_the_reply_form(seller, seller_clien
     assert case.messages.count() == 1
 
 
-# --- item 3: pixels judged from the header ------------------------------------------------
+# --- pixels judged from the header ---------------------------------------------------------
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "check_templates_csp.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "check_templates_csp.py"
 csp = runpy.run_path(str(SCRIPT))  # its functions by name; `main` does not run
 
 

@@ -24,7 +24,7 @@ from orders.models import OrderStatus
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case
-from tests.messaging.test_content_rules import ALLOWED_TEXTS, REFUSED_TEXTS
+from tests.templates_app.content_rules.test_content_rules import ALLOWED_TEXTS, REFUSED_TEXTS
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00"
 EXE_AS_PDF_MSG = ATTACHMENT_CONTENT_MISMATCH_MSG.format(name="invoice.pdf", kind="PDF")

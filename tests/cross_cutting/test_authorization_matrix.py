@@ -2,16 +2,17 @@
 
 Every named URL of our apps × anonymous, buyer A, buyer B, seller A owner, seller A member,
 seller B owner, staff; GET always, POST where the route accepts it. Each URL points at an object
-of seller A and buyer A (tests.authz_world), so for buyer B and seller B it is someone else's:
-a uniform 404. A wrong role gets 403, anonymous the login redirect, owner-only POSTs refuse a
-member with 403 (SPEC section 1). A URL name without a row in EXPECTED fails the first test.
+of seller A and buyer A (tests.cross_cutting.authz_world), so for buyer B and seller B it is
+someone else's: a uniform 404. A wrong role gets 403, anonymous the login redirect, owner-only
+POSTs refuse a member with 403 (SPEC section 1). A URL name without a row in EXPECTED fails the
+first test.
 
 Answers, in ROLES order: a status code, or "login" for the redirect to the login page."""
 
 import pytest
 from django.urls import reverse
 
-from tests.authz_world import (  # noqa: F401  (fixtures)
+from tests.cross_cutting.authz_world import (  # noqa: F401  (fixtures)
     ROLES,
     _media_in_tmp,
     media_root,
