@@ -8,7 +8,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from core.pagination import capped_page
+from core.pagination import MAX_PAGE_NUMBER, capped_page
 from messaging.forms import BODY_MAX_LENGTH
 from orders.models import Order
 from tests.clients import signed_in_client
@@ -26,15 +26,30 @@ def test_capped_page_clamps_a_huge_page_number_when_the_count_is_capped():
     OrderFactory.create_batch(6)
     orders = Order.objects.order_by("id")
     page = capped_page(orders, HUGE_PAGE, per_page=2, count_cap=3)
-    assert page.number <= 10_000
+    assert page.number == MAX_PAGE_NUMBER
     assert page.object_list == []
 
 
-def test_inbox_with_a_huge_page_number_answers_200(seller, seller_client, monkeypatch):
-    CaseFactory.create_batch(3, order__seller=seller)
-    monkeypatch.setattr("core.pagination.capped_page.__kwdefaults__", {"count_cap": 1})
-    response = seller_client.get(reverse("messaging:inbox"), {"filter": "all", "page": HUGE_PAGE})
+@pytest.mark.parametrize("searched", [False, True])
+def test_inbox_with_a_huge_page_number_answers_200(seller, seller_client, monkeypatch, searched):
+    """Past the count cap the last page is unknown, so only MAX_PAGE_NUMBER keeps the offset
+    (and a search's LIMIT) inside a bigint. Caps of 1 put the seller's three cases past them."""
+    cases = CaseFactory.create_batch(3, order__seller=seller)
+    monkeypatch.setattr("messaging.inbox.views.INBOX_COUNT_CAP", 1)
+    monkeypatch.setattr("messaging.inbox.selectors.INBOX_SEARCH_COUNT_CAP", 1)
+    # The part of the alias domain every case shares: the search finds all three.
+    query = cases[0].buyer_alias.partition("@")[2] if searched else ""
+    response = seller_client.get(
+        reverse("messaging:inbox"), {"filter": "all", "q": query, "page": HUGE_PAGE}
+    )
     assert response.status_code == 200
+    page = response.context["page"]
+    assert (page.number, page.object_list, page.count, page.count_capped) == (
+        MAX_PAGE_NUMBER,
+        [],
+        1,
+        True,
+    )
 
 
 @pytest.mark.parametrize(
