@@ -5,7 +5,6 @@ Celery runs eagerly here, so each stored mail is processed when its transaction 
 import io
 import re
 import smtplib
-import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -28,6 +27,7 @@ from messaging.models import (
     OutboundEmail,
     Outcome,
 )
+from scripts.processes import free_port
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, seller_replies
@@ -45,15 +45,9 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def relay() -> Iterator[tuple[str, int]]:
-    port = _free_port()
+    port = free_port()
     controller = relay_controller(host="127.0.0.1", port=port)
     controller.start()
     try:
