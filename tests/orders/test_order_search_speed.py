@@ -1,6 +1,7 @@
 """Manage Orders search by order ID (dashes optional, or a part) and buyer alias reads one
-stored digits column and the relationships, through trigram indexes, with the same results as
-comparing the dashed IDs."""
+stored digits column and the relationships, through trigram indexes, and finds what the order-ID
+fragments the inbox and the dispute file search by (orders.numbers.order_number_fragments) find
+in the dashed IDs."""
 
 import re
 
@@ -26,13 +27,14 @@ ANY_TEXT = st.one_of(DIGIT_RUNS, st.text(max_size=12))
 
 
 @given(query=ANY_TEXT, number=st.builds(order_number_generate))
-def test_digits_search_finds_exactly_what_the_dashed_fragments_found(query, number):
-    """The old search: any fragment (dashes where the ID has them) inside the dashed ID. The new
-    one: the typed digits inside the ID's 17 digits. Same answer for every query and ID."""
-    before = any(part.upper() in number.upper() for part in order_number_fragments(query))
+def test_digits_search_finds_exactly_what_the_dashed_fragments_find(query, number):
+    """The inbox's way: any fragment (dashes where the ID has them) inside the dashed ID.
+    Manage Orders' way: the typed digits inside the ID's 17 digits. Same answer for every query
+    and ID."""
+    by_fragments = any(part.upper() in number.upper() for part in order_number_fragments(query))
     digits = order_number_digits(query)
-    after = digits is not None and digits in number.replace("-", "")
-    assert before == after
+    by_digits = digits is not None and digits in number.replace("-", "")
+    assert by_fragments == by_digits
 
 
 @pytest.mark.parametrize(
@@ -61,7 +63,9 @@ def test_the_digits_column_is_the_order_id_without_dashes(seller):
     assert re.fullmatch(r"\d{17}", stored)
 
 
-def test_search_by_alias_and_by_digits_finds_the_same_orders_as_before(seller, other_seller):
+def test_search_by_alias_and_by_digits_finds_what_the_fragments_and_alias_find(
+    seller, other_seller
+):
     orders = OrderFactory.create_batch(6, seller=seller)
     theirs = OrderFactory(seller=other_seller)
     target = orders[2]
@@ -70,7 +74,7 @@ def test_search_by_alias_and_by_digits_finds_the_same_orders_as_before(seller, o
         found = list(order_list_for_seller(seller=seller, query=query))
         assert target in found
         assert theirs not in found
-        # What the search compared before: the dashed fragments in the dashed IDs.
+        # The dashed fragments in the dashed IDs, or the text in the alias.
         expected = [
             order
             for order in Order.objects.filter(seller=seller)
