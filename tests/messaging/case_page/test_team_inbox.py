@@ -543,11 +543,10 @@ def test_admin_lists_and_filters_cases_by_assignee(seller, alice, staff):
 
 
 def test_seller_members_are_the_active_members_of_that_seller_by_name(
-    seller, alice, bob, other_seller
+    seller, alice, bob, other_seller, django_assert_num_queries
 ):
-    """seller_members reads plain rows; they are the users the ORM gives for the same question,
-    each a user whose name and email are there and whose other fields load when asked."""
-    from accounts.models import User
+    """seller_members reads plain rows: the seller's active members by name (then email), each
+    a user whose name and email are there and whose other fields load when asked."""
     from cases.selectors import seller_members
 
     nameless = seller_user(seller, user__full_name="", user__email="zed@acme.example")
@@ -555,14 +554,12 @@ def test_seller_members_are_the_active_members_of_that_seller_by_name(
     gone.is_active = False
     gone.save()
     seller_user(other_seller, user__full_name="Aaron Other")
-    members = seller_members(seller_id=seller.pk)
-    expected = User.objects.filter(seller_membership__seller_id=seller.pk, is_active=True).order_by(
-        "full_name", "email"
-    )
-    assert [(m.pk, m.full_name, m.email) for m in members] == [
-        (u.pk, u.full_name, u.email) for u in expected
-    ]
-    assert nameless in members
-    assert gone not in members
-    assert [m.get_full_name() for m in members if m.pk == nameless.pk] == ["zed"]
+    with django_assert_num_queries(1):
+        members = seller_members(seller_id=seller.pk)
+        assert [(m.pk, m.full_name, m.email) for m in members] == [
+            (nameless.pk, "", "zed@acme.example"),
+            (alice.pk, "Alice Archer", "alice@acme.example"),
+            (bob.pk, "Bob Baker", "bob@acme.example"),
+        ]
+    assert [m.get_full_name() for m in members] == ["zed", "Alice Archer", "Bob Baker"]
     assert all(m.is_active for m in members)  # deferred, read when asked
