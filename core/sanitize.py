@@ -192,7 +192,7 @@ def html_sanitize(html: str) -> str:
 # --- plain text ---------------------------------------------------------------------------
 
 # Hand-written on html.parser, as no well-kept library renders the text body we need (each was
-# tried on tests/messaging/test_sanitize.py):
+# tried on tests/core/test_sanitize.py):
 # * inscriptis 2.7 (Apache-2.0): a <blockquote> is only indented, never quoted with "> "; list
 #   items start "  * "; link targets come only as Markdown "[text](url)", also when the text is
 #   the address itself; image alt text comes as "[alt]"; runs of empty paragraphs and <br> are

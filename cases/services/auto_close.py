@@ -41,7 +41,8 @@ def _close_in_batches(
 ) -> int:
     """Close the cases in `from_status` whose `since` column is at or before `before`, one
     statement and one transaction per batch of AUTO_CLOSE_BATCH cases; each case is left as
-    `case_transition` leaves it (tests/test_r10_auto_close_batch.py). Returns how many closed."""
+    `case_transition` leaves it (tests/cases/services/test_r10_auto_close_batch.py). Returns
+    how many closed."""
     raise_if_refused(policy.refuse_transition(from_status=from_status, to_status=CaseStatus.CLOSED))
     sql = _CLOSE_BATCH_SQL.format(cases=CASE_TABLE, transitions=CASE_TRANSITION_TABLE, since=since)
     closed = 0

@@ -7,7 +7,7 @@ psycopg issue #1273). That was about 5 µs a value, a tenth of a millisecond for
 an inbox page reads about 80 of them, a case page with 50 messages about 200. Here the loader
 hands the parsing to the loader psycopg itself registers (C with psycopg[binary]), then sets
 the tzinfo exactly as Django's does. settings use this backend wherever DATABASE_URL is
-PostgreSQL; tests/test_postgresql_backend.py holds its values equal to Django's.
+PostgreSQL; tests/core/test_postgresql_backend.py holds its values equal to Django's.
 """
 
 from datetime import datetime, tzinfo

@@ -4,7 +4,7 @@ admin and work the reports queue (change MessageReport), and change nothing else
 Backwards, the group is removed (its permissions stay, as Django made them).
 
 A model added later needs its own migration adding its view permission to the group (the test
-tests/messaging/test_staff_oversight.py opens every changelist of our apps as a member)."""
+tests/messaging/moderation/test_staff_oversight.py opens every changelist of our apps as a member)."""
 
 from django.db import migrations
 
