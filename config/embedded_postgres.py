@@ -3,7 +3,7 @@ for when DATABASE_URL names no server: `make run`, `make test`, and the integrat
 private clusters. No system package and no root needed; as root (CI, containers) the server runs
 as an unprivileged OS user of its own, since PostgreSQL refuses to run as root.
 
-    python -m config.embedded_postgres start   # prints `export DATABASE_URL=…` (and started=1)
+    python -m config.embedded_postgres start   # prints `export DATABASE_URL=…`
     python -m config.embedded_postgres stop
 
 The server listens on 127.0.0.1 only, on a port free when it starts; its data stay in the folder
@@ -194,7 +194,8 @@ def main(argv: list[str]) -> int:
     if command == "start":
         url, started = ensure_running(datadir)
         print(f"export DATABASE_URL={url}")
-        print(f"export EMBEDDED_POSTGRES_STARTED={int(started)}")
+        if not started:
+            print("# it was already running", file=sys.stderr)
         return 0
     if command == "stop":
         Cluster(datadir).stop()
