@@ -6,6 +6,7 @@ from messaging.case_page import attachments, team
 from messaging.case_page import views as case_page
 from messaging.contact_buyer import views as contact_buyer
 from messaging.email import views as email_views
+from messaging.email import webhook as email_webhook
 from messaging.inbox import views as inbox
 from messaging.performance import views as performance
 from messaging.seller_templates import views as seller_templates
@@ -133,7 +134,7 @@ urlpatterns = [
     path("performance/response-time/", performance.response_time, name="response_time"),
     path("performance/response-time.csv", performance.response_time_csv, name="response_time_csv"),
     # ---- the email channel (SPEC section 5, R11, R15, R16, R22)
-    path("email/inbound/", email_views.inbound_webhook, name="inbound_webhook"),
+    path("email/inbound/", email_webhook.inbound_webhook, name="inbound_webhook"),
     path("email/action/<str:token>/", email_views.email_action, name="email_action"),
     path(
         "settings/messaging-permissions/",

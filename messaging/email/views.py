@@ -1,17 +1,11 @@
-"""The email channel's pages: the inbound webhook, the one-click links of copy emails, and
-Messaging Permissions (R11)."""
-
-import hmac
-from email.utils import getaddresses
+"""The email channel's pages: the one-click links of copy emails and Messaging Permissions (R11).
+The inbound webhook is `messaging.email.webhook`."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages as flash
 from django.core import signing
-from django.db import DatabaseError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import seller_required
@@ -20,66 +14,11 @@ from accounts.models import SellerMembership
 from accounts.selectors import seller_owners
 from core.refusals import MessageRefused
 from messaging.email import selectors
-from messaging.email.services import inbound, outbound, permissions
-from messaging.models import InboundMail, Message, MessagingPermission, ReportReason
+from messaging.email.services import outbound, permissions
+from messaging.models import Message, MessagingPermission, ReportReason
 from messaging.moderation.services import flags
 
-WEBHOOK_MAX_BYTES = 40 * 1024 * 1024
 PERMISSION_CONFIRM_PAGE = "messaging/permission_confirm.html"
-
-
-# ---- inbound webhook (hosted mail services)
-
-
-def _webhook_recipients(request: HttpRequest, raw: bytes) -> list[str]:
-    """Envelope recipients: `?recipient=` (repeatable) as the mail service passes them, else
-    the alias-domain addresses in Delivered-To/X-Original-To/To/Cc."""
-    given = request.GET.getlist("recipient")
-    if given:
-        return given
-    import email
-    import email.policy
-
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    headers = [str(message.get(name, "")) for name in ("Delivered-To", "X-Original-To", "To", "Cc")]
-    domain = "@" + settings.MESSAGING_ALIAS_DOMAIN.lower()
-    return [a.lower() for _, a in getaddresses(headers) if a.lower().endswith(domain)]
-
-
-# Not in ATOMIC_REQUESTS' transaction: that one needs the database before the view runs (a 500
-# instead of 503 while it is down), and the 202 must follow the mail's own commit.
-@transaction.non_atomic_requests
-@csrf_exempt
-@require_POST
-def inbound_webhook(request: HttpRequest) -> HttpResponse:
-    """POST raw MIME with `Authorization: Bearer <INBOUND_EMAIL_TOKEN>`. 202 once the mail is
-    committed to the database (processing continues in a task); 503 while the database is
-    unreachable, so the mail service retries."""
-    token = settings.INBOUND_EMAIL_TOKEN
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not token or not hmac.compare_digest(given.encode(), token.encode()):
-        return JsonResponse({"error": "A valid bearer token is required."}, status=401)
-    raw = request.body
-    if not raw or len(raw) > WEBHOOK_MAX_BYTES:
-        return JsonResponse(
-            {"error": "The body must be one raw email (message/rfc822)."}, status=400
-        )
-    recipients = _webhook_recipients(request, raw)
-    try:
-        stored = inbound.inbound_mail_receive(
-            raw=raw,
-            recipients=recipients,
-            envelope_from=request.GET.get("sender", ""),
-            source=InboundMail.Source.WEBHOOK,
-        )
-        known = [r for r in recipients if inbound.alias_is_live(r)]
-    except DatabaseError:
-        response = JsonResponse({"error": "Temporarily unavailable, retry later."}, status=503)
-        response["Retry-After"] = "60"
-        return response
-    if not known:
-        return JsonResponse({"error": "No recipient is a live alias here."}, status=422)
-    return JsonResponse({"stored": [mail.pk for mail in stored], "recipients": known}, status=202)
 
 
 # ---- one-click links from copy emails (R15, R16)
