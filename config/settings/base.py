@@ -227,8 +227,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # The inbound webhook (POST /email/inbound/) answers only this bearer token; empty disables it.
 INBOUND_EMAIL_TOKEN = env("INBOUND_EMAIL_TOKEN", default="")
-# The SMTP relay's SIZE limit: a 7 MB attachment grows by a third in base64 (R13).
+# The largest inbound mail, by either channel: the SMTP relay's SIZE and the webhook's body cap.
+# A 7 MB attachment (R13) grows by a third in base64, with the text and headers besides.
 MESSAGING_RELAY_MAX_BYTES = env.int("MESSAGING_RELAY_MAX_BYTES", default=16 * 1024 * 1024)
+# Automatic emails (bounce-backs, Messaging Permissions confirmations) to any one address: at
+# most this many an hour and a day; more are kept in the outbox as "suppressed", not sent, so
+# nobody can make us flood an address (backscatter).
+MESSAGING_AUTOMATIC_EMAILS_PER_HOUR = env.int("MESSAGING_AUTOMATIC_EMAILS_PER_HOUR", default=5)
+MESSAGING_AUTOMATIC_EMAILS_PER_DAY = env.int("MESSAGING_AUTOMATIC_EMAILS_PER_DAY", default=20)
 
 # ---- CELERY
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
