@@ -5,7 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import buyer_required, seller_required
@@ -33,6 +32,7 @@ from accounts.services import (
     seller_set_auto_review_requests,
 )
 from core.htmx import page_or_partial
+from core.http import require_GET_or_POST
 
 
 class LoginView(auth_views.LoginView):
@@ -64,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 @buyer_required
 def buyer_communication_settings(request: AuthenticatedRequest) -> HttpResponse:
     """R2: opt out of unsolicited seller messages; the preferred language (of template messages
@@ -92,7 +92,7 @@ def buyer_communication_settings(request: AuthenticatedRequest) -> HttpResponse:
 # ---- seller settings
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 @vary_on_headers("HX-Request")
 @seller_required
 def notification_preferences(request: SellerRequest) -> HttpResponse:
@@ -135,7 +135,7 @@ def notification_preferences(request: SellerRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 @seller_required
 def messaging_settings(request: SellerRequest) -> HttpResponse:
     """R18: accept buyer messages on/off (vacation). Owners alone change it; members read it

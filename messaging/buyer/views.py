@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import buyer_required
@@ -25,6 +25,7 @@ from accounts.selectors import user_role
 from cases.models import Case
 from cases.policy import CASE_CLOSED_MSG
 from core.htmx import page_or_partial
+from core.http import require_GET_or_POST
 from core.refusals import MessageRefused, Refusal
 from messaging import policy
 from messaging.buyer import selectors
@@ -178,7 +179,7 @@ def case_reply(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     return _render_case(request, case, reply_form=form)
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 @buyer_required
 def message_report(request: AuthenticatedRequest, message_id: int) -> HttpResponse:
     """R16: the buyer reports a seller message; staff see it in the moderation queue."""
@@ -200,7 +201,7 @@ def message_report(request: AuthenticatedRequest, message_id: int) -> HttpRespon
 # ---- contact the seller about an order
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 @buyer_required
 def contact_seller(request: AuthenticatedRequest, number: str) -> HttpResponse:
     order = get_object_or_404(
@@ -252,7 +253,7 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "messaging/store.html", {"seller": seller, "products": products})
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 @login_required
 def store_ask(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Any signed-in user may send the form, so a seller's member meets the R20 refusal here

@@ -6,13 +6,14 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import seller_required
 from accounts.http import SellerRequest
 from cases.models import Case, CaseStatus
 from cases.services import case_change_state_by_seller
 from core.htmx import page_or_partial
+from core.http import require_GET_or_POST
 from core.refusals import MessageRefused, Refusal
 from messaging import policy
 from messaging.case_page import selectors
@@ -201,7 +202,7 @@ def case_reply_check(request: SellerRequest, case_id: int) -> HttpResponse:
     return live_check(request, case=case)
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 @seller_required
 def message_report(request: SellerRequest, message_id: int) -> HttpResponse:
     """R16: report a buyer message; it needs no response and stays in the inbox."""

@@ -5,10 +5,11 @@ from typing import Any
 from django.contrib import messages as flash
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import seller_required
 from accounts.http import SellerRequest
+from core.http import require_GET_or_POST
 from core.refusals import MessageRefused, Refusal
 from messaging.contact_buyer import selectors
 from messaging.contact_buyer.forms import ContactBuyerForm
@@ -84,7 +85,7 @@ def _platform_text_initial(
     }, None
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 @seller_required
 def contact_buyer(request: SellerRequest, number: str) -> HttpResponse:
     order = _seller_order(request, number)

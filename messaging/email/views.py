@@ -6,12 +6,13 @@ from django.contrib import messages as flash
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import seller_required
 from accounts.http import SellerRequest
 from accounts.models import SellerMembership
 from accounts.selectors import seller_owners
+from core.http import require_GET_or_POST
 from core.refusals import MessageRefused
 from messaging.email import selectors
 from messaging.email.services import outbound, permissions
@@ -32,7 +33,7 @@ class LinkReportForm(forms.Form):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 def email_action(request: HttpRequest, token: str) -> HttpResponse:
     """A GET shows what the link will do and one button; only the POST acts, so mail scanners
     that open links change nothing. Works without signing in: the signed token is the authority
@@ -82,7 +83,7 @@ class PermissionAddForm(forms.Form):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 @seller_required
 def messaging_permissions(request: SellerRequest) -> HttpResponse:
     """The addresses the seller may write to buyers from. Owners add, block and unblock;
@@ -128,7 +129,7 @@ def messaging_permission_block(request: SellerRequest, permission_id: int) -> Ht
     return redirect("messaging:messaging_permissions")
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 def permission_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation link sent to an address: a GET shows one button, the POST approves."""
     try:

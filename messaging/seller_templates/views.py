@@ -16,13 +16,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import seller_required
 from accounts.http import SellerRequest
 from cases.models import Case
 from core.htmx import page_or_partial
+from core.http import require_GET_or_POST
 from core.pagination import capped_page
 from core.refusals import MessageRefused, Refusal
 from messaging.case_page.selectors import case_scope_for_seller
@@ -148,7 +149,7 @@ def _save(
     return _template_form_page(request, form, template=template)
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 @seller_required
 def template_create(request: SellerRequest) -> HttpResponse:
     form = SellerTemplateForm(request.POST or None)
@@ -161,7 +162,7 @@ def template_create(request: SellerRequest) -> HttpResponse:
     return _template_form_page(request, form)
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET_or_POST
 @seller_required
 def template_edit(request: SellerRequest, template_id: int) -> HttpResponse:
     template = _seller_template(request, template_id)
