@@ -230,6 +230,15 @@ INBOUND_EMAIL_TOKEN = env("INBOUND_EMAIL_TOKEN", default="")
 # The largest inbound mail, by either channel: the SMTP relay's SIZE and the webhook's body cap.
 # A 7 MB attachment (R13) grows by a third in base64, with the text and headers besides.
 MESSAGING_RELAY_MAX_BYTES = env.int("MESSAGING_RELAY_MAX_BYTES", default=16 * 1024 * 1024)
+# Sender authentication of inbound mail (messaging/email/authentication): a mail counts as from
+# its From address when DMARC passes; for a domain with no DMARC record, "aligned" accepts an
+# SPF or DKIM pass for the From's organizational domain, "refuse" accepts nothing.
+MESSAGING_AUTH_WITHOUT_DMARC = env("MESSAGING_AUTH_WITHOUT_DMARC", default="aligned")
+# The webhook's mail service: its Authentication-Results header with this authserv-id (the
+# topmost one only) is taken as the check; empty: the webhook checks DKIM itself.
+MESSAGING_TRUSTED_AUTHSERV_ID = env("MESSAGING_TRUSTED_AUTHSERV_ID", default="")
+# A JSON zone file answering every DNS lookup of those checks (tests, the demo); empty: real DNS.
+MESSAGING_DNS_ZONE_FILE = env("MESSAGING_DNS_ZONE_FILE", default="")
 # Automatic emails (bounce-backs, Messaging Permissions confirmations) to any one address: at
 # most this many an hour and a day; more are kept in the outbox as "suppressed", not sent, so
 # nobody can make us flood an address (backscatter).

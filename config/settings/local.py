@@ -16,6 +16,12 @@ use_when_unset(Path(__file__).resolve().parent.parent.parent / "var" / "postgres
 
 from config.settings.base import *  # noqa: E402
 
+# The demo domains' SPF, DKIM and DMARC records: mail sent to the relay from this machine as a
+# demo address authenticates without internet.
+MESSAGING_DNS_ZONE_FILE = env(
+    "MESSAGING_DNS_ZONE_FILE", default=str(BASE_DIR / "demo" / "dns_zone.json")
+)
+
 VAR_DIR.mkdir(exist_ok=True)
 
 # Outbound mail stays on this machine where a person can read it: one file per email under

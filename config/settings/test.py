@@ -18,6 +18,13 @@ use_when_unset(Path(__file__).resolve().parent.parent.parent / "var" / "postgres
 
 from config.settings.base import *  # noqa: E402
 
+# Tests never ask real DNS: sender authentication reads this zone (tests/conftest.py points each
+# test at it again; the dns_zone fixture of tests/messaging/email/mailauth.py writes others).
+MESSAGING_DNS_ZONE_FILE = env(
+    "MESSAGING_DNS_ZONE_FILE",
+    default=str(BASE_DIR / "tests" / "messaging" / "email" / "dns_zone.json"),
+)
+
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
