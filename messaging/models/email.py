@@ -3,6 +3,7 @@ and every outbound email before it is sent."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from messaging.models.messages import Message, UndeletableQuerySet
@@ -70,6 +71,11 @@ class InboundMail(models.Model):
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.PROTECT, related_name="inbound_mails"
     )
+    # Sender authentication (SPF, DKIM, DMARC) as checked when the mail came in: only mail that
+    # passed is processed, and only its From address (never the envelope sender) hears back.
+    authenticated = models.BooleanField("sender authenticated", default=False)
+    authenticated_from = models.CharField(max_length=254, blank=True)
+    authentication = models.TextField(blank=True)
 
     objects = UndeletableQuerySet.as_manager()
 
@@ -105,6 +111,8 @@ class OutboundEmail(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # Kept, never sent: too many automatic emails (bounces, confirmations) to one address.
+        SUPPRESSED = "suppressed", "Suppressed (rate limit)"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     idempotency_key = models.CharField(max_length=200, unique=True)
@@ -120,7 +128,7 @@ class OutboundEmail(models.Model):
     header_message_id = models.CharField(max_length=255, db_index=True)
     # Everything needed to build the email again on a retry (template context, headers).
     payload = models.JSONField(default=dict)
-    status = models.CharField(max_length=7, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -130,7 +138,16 @@ class OutboundEmail(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbound_status")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbound_status"),
+            # The rate limit on automatic emails counts these per address.
+            models.Index(
+                Lower("recipient"),
+                "created_at",
+                name="outbound_automatic_recipient",
+                condition=models.Q(kind__in=["bounce", "permission"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} ({self.get_status_display()})"

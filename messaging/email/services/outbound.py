@@ -11,6 +11,7 @@ Celery task after commit. One row per idempotency key, so nothing is ever queued
 """
 
 import logging
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -20,8 +21,9 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -41,6 +43,12 @@ ACTION_MAX_AGE = timedelta(days=30)
 ACTIONS = {"nrn": "Mark as no response needed", "report": "Report message"}
 PERMISSION_SALT = "messaging.permission-confirm"
 PERMISSION_MAX_AGE = timedelta(days=7)
+AUTOMATIC_KINDS = [OutboundEmail.Kind.BOUNCE, OutboundEmail.Kind.PERMISSION_CONFIRMATION]
+AUTOMATIC_LIMIT_MSG = (
+    "Not sent: this address already had {count} bounces or confirmation emails from us in the "
+    "last {period} (rate limit)."
+)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def message_id_new() -> str:
@@ -88,7 +96,10 @@ def _queue(
     attachment_ids: list[int] | None = None,
     header_message_id: str | None = None,
 ) -> OutboundEmail | None:
-    """The one way an email is queued: a row, then its task after commit."""
+    """The one way an email is queued: a row, then its task after commit. An automatic email
+    (a bounce, a confirmation) to an address that had too many lately is kept unsent
+    (`_over_automatic_limit`), so nobody can make us flood an address."""
+    limited = kind in AUTOMATIC_KINDS and _over_automatic_limit(recipient)
     email, created = OutboundEmail.objects.get_or_create(
         idempotency_key=key,
         defaults={
@@ -96,21 +107,65 @@ def _queue(
             "message": message,
             "inbound_mail": inbound_mail,
             "recipient": recipient,
-            "from_email": from_email,
-            "subject": " ".join(subject.split())[:300],
+            "from_email": header_safe(from_email),
+            "subject": header_safe(subject)[:300],
             "header_message_id": header_message_id or message_id_new(),
             "payload": {
                 "text": text,
                 "html": html,
-                "headers": dict(headers or {}),
+                "headers": {name: header_safe(value) for name, value in (headers or {}).items()},
                 "attachment_ids": attachment_ids or [],
             },
+            "status": OutboundEmail.Status.SUPPRESSED if limited else OutboundEmail.Status.PENDING,
+            "last_error": limited or "",
         },
     )
     if not created:
         return None
+    if limited:
+        logger.warning("Email %s to %s not sent: %s", email.pk, recipient, limited)
+        return email
     jobs.enqueue_on_commit(jobs.OUTBOUND_EMAIL_SEND, email.pk)
     return email
+
+
+def header_safe(value: str) -> str:
+    """A value for an email header: on one line (CR, LF and other control characters become
+    spaces), so a business name or subject with a line break cannot break or forge a header."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value).split())
+
+
+def display_address(name: str, address: str) -> str:
+    """`"Name" <address>` with the name on one line (a business name may hold anything)."""
+    return formataddr((header_safe(name), address))
+
+
+def _over_automatic_limit(recipient: str) -> str:
+    """Why an automatic email to `recipient` must not be sent now (more than the settings allow
+    in the last hour or day), or "". Counted under a lock on the address, so two at once cannot
+    both pass the limit."""
+    address = recipient.strip().lower()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"automatic:{address}"])
+    now = timezone.now()
+    recent = OutboundEmail.objects.annotate(address=Lower("recipient")).filter(
+        address=address,
+        kind__in=AUTOMATIC_KINDS,
+        created_at__gte=now - timedelta(days=1),
+        status__in=[OutboundEmail.Status.PENDING, OutboundEmail.Status.SENT],
+    )
+    counts = recent.aggregate(
+        day=Count("pk"), hour=Count("pk", filter=Q(created_at__gte=now - timedelta(hours=1)))
+    )
+    if counts["hour"] >= settings.MESSAGING_AUTOMATIC_EMAILS_PER_HOUR:
+        return AUTOMATIC_LIMIT_MSG.format(
+            count=settings.MESSAGING_AUTOMATIC_EMAILS_PER_HOUR, period="hour"
+        )
+    if counts["day"] >= settings.MESSAGING_AUTOMATIC_EMAILS_PER_DAY:
+        return AUTOMATIC_LIMIT_MSG.format(
+            count=settings.MESSAGING_AUTOMATIC_EMAILS_PER_DAY, period="day"
+        )
+    return ""
 
 
 def _thread_headers(message: Message) -> dict[str, str]:
@@ -155,7 +210,7 @@ def _to_buyer(message: Message) -> None:
         kind=OutboundEmail.Kind.TO_BUYER,
         key=f"to_buyer:{message.pk}",
         recipient=buyer.email,
-        from_email=formataddr((business, relationship.seller_alias)),
+        from_email=display_address(business, relationship.seller_alias),
         subject=message.subject,
         text=text,
         html=html,
@@ -237,7 +292,7 @@ def bounce(
         kind=OutboundEmail.Kind.BOUNCE,
         key=key,
         recipient=recipient,
-        from_email=formataddr(("AlphaDiscounters Messaging", settings.DEFAULT_FROM_EMAIL)),
+        from_email=display_address("AlphaDiscounters Messaging", settings.DEFAULT_FROM_EMAIL),
         subject=f"Not delivered: {subject}" if subject else "Not delivered",
         text=text,
         html=html,
@@ -266,7 +321,7 @@ def case_closing_warning(case: Case) -> None:
         kind=OutboundEmail.Kind.CASE_CLOSING,
         key=f"closing:{case.pk}:{case.last_activity_at.isoformat()}",
         recipient=buyer.email,
-        from_email=formataddr((case.seller.business_name, case.relationship.seller_alias)),
+        from_email=display_address(case.seller.business_name, case.relationship.seller_alias),
         subject=subject,
         text=text,
         html=html,
@@ -285,7 +340,7 @@ def permission_confirmation_queue(*, permission_id: int, email: str, business_na
         kind=OutboundEmail.Kind.PERMISSION_CONFIRMATION,
         key=f"permission:{permission_id}:{timezone.now().timestamp()}",
         recipient=email,
-        from_email=formataddr(("AlphaDiscounters Seller Central", settings.DEFAULT_FROM_EMAIL)),
+        from_email=display_address("AlphaDiscounters Seller Central", settings.DEFAULT_FROM_EMAIL),
         subject=f"Confirm {email} for {business_name} on AlphaDiscounters",
         text=text,
         html=html,
@@ -340,10 +395,12 @@ def _send(email: OutboundEmail) -> None:
 
     payload = email.payload
     headers = {"Message-ID": email.header_message_id, **payload.get("headers", {})}
+    # Rows queued before header values were made safe are sent as well, not failed.
+    headers = {name: header_safe(value) for name, value in headers.items()}
     mail = EmailMultiAlternatives(
-        subject=email.subject,
+        subject=header_safe(email.subject),
         body=payload.get("text", ""),
-        from_email=email.from_email,
+        from_email=header_safe(email.from_email),
         to=[email.recipient],
         headers=headers,
     )
