@@ -45,7 +45,7 @@ class LogoutView(auth_views.LogoutView):
     """`/accounts/logout/`: a GET shows a page with a "Sign out" button and signs nobody out
     (a link, a prefetch or a mail scanner cannot end a session); the button's POST does."""
 
-    http_method_names = ["get", "post", "options"]
+    http_method_names = ["get", "head", "post", "options"]
     template_name = "accounts/logout.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
