@@ -36,6 +36,29 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _dns_zone_default(settings, monkeypatch):
+    """Sender authentication reads the test zone (tests/messaging/email/dns_zone.json: SPF for
+    127.0.0.1 and the test DKIM key at every domain), and no test ever asks real DNS."""
+    from tests.messaging.email.mailauth import DEFAULT_ZONE_FILE, no_real_dns
+
+    settings.MESSAGING_DNS_ZONE_FILE = str(DEFAULT_ZONE_FILE)
+    settings.MESSAGING_AUTH_WITHOUT_DMARC = "aligned"
+    settings.MESSAGING_TRUSTED_AUTHSERV_ID = ""
+    monkeypatch.setattr("dns.resolver.resolve", no_real_dns)
+
+
+@pytest.fixture
+def dns_zone(settings, tmp_path):
+    """A zone this test controls (a copy of the default one; `.clear()` empties it), written to a
+    file the checks read: tests/messaging/email/mailauth.py."""
+    from tests.messaging.email.mailauth import DnsZone
+
+    zone = DnsZone(tmp_path / "dns_zone.json")
+    settings.MESSAGING_DNS_ZONE_FILE = str(zone.path)
+    return zone
+
+
 @pytest.fixture
 def seller(db):
     return SellerAccountFactory(business_name="Acme Outfitters", slug="acme-outfitters")
