@@ -57,22 +57,21 @@ def _spf(results: list[object]) -> tuple[str, str]:
 
 
 def _dkim(results: list[object]) -> tuple[str, tuple[str, ...]]:
-    seen, passed, temporary = False, [], False
+    values, passed = [], []
     for result in results:
         if str(getattr(result, "method", "")).lower() != "dkim":
             continue
-        seen = True
         value = str(getattr(result, "result", "")).lower()
+        values.append(value)
         if value == "pass":
             domain = _property(result, "header", "d") or domain_of(_property(result, "header", "i"))
             if domain:
                 passed.append(normalized(domain))
-        temporary = temporary or value == "temperror"
     if passed:
         return "pass", tuple(dict.fromkeys(passed))
-    if temporary:
+    if "temperror" in values:
         return "temperror", ()
-    return ("fail" if seen else "none"), ()
+    return ("fail" if any(v != "none" for v in values) else "none"), ()
 
 
 def _dmarc(results: list[object], header: str, from_domain: str) -> tuple[str, str] | None:
