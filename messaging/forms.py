@@ -12,10 +12,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from messaging.attachments import CONTENT_TYPES, IncomingAttachment, format_size
+from messaging.models import SUBJECT_MAX_LENGTH as MESSAGE_SUBJECT_MAX_LENGTH
 
 # Templates read these from the bound field (`form.subject.field.max_length`), never a number.
 BODY_MAX_LENGTH = 8000
-SUBJECT_MAX_LENGTH = 200
+SUBJECT_MAX_LENGTH = MESSAGE_SUBJECT_MAX_LENGTH
 
 
 def attachments_help_text() -> str:

@@ -5,7 +5,11 @@ from typing import Any, cast
 from django import forms
 
 from messaging.forms import SUBJECT_MAX_LENGTH, AttachmentsField, MessageBodyField, TemplateIdField
-from messaging.policy import ReasonAvailability
+from messaging.policy import ORDER_ID_AND_MARK_LENGTH, ReasonAvailability
+
+# What the seller types is kept whole: the subject column holds it with the order ID (R7) and
+# "[Important]" (R3) the send adds.
+CONTACT_BUYER_SUBJECT_MAX_LENGTH = SUBJECT_MAX_LENGTH - ORDER_ID_AND_MARK_LENGTH
 
 
 class ContactBuyerForm(forms.Form):
@@ -15,7 +19,7 @@ class ContactBuyerForm(forms.Form):
     reason = forms.ChoiceField(label="Contact reason", widget=forms.RadioSelect)
     subject = forms.CharField(
         label="Subject",
-        max_length=SUBJECT_MAX_LENGTH,
+        max_length=CONTACT_BUYER_SUBJECT_MAX_LENGTH,
         widget=forms.TextInput(attrs={"class": "form-control"}),
         help_text="The order ID is added automatically.",
     )

@@ -9,6 +9,7 @@ from messaging.models.email import (
     OutboundEmail,
 )
 from messaging.models.messages import (
+    SUBJECT_MAX_LENGTH,
     Attachment,
     BuyerContactReason,
     Channel,
@@ -29,6 +30,7 @@ from messaging.models.performance import (
 )
 
 __all__ = [
+    "SUBJECT_MAX_LENGTH",
     "Direction",
     "Outcome",
     "ResponseState",

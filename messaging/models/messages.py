@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Direction, Outcome, ResponseState
 
+# What a stored subject holds, every prefix and suffix we add included (the send funnel cuts a
+# longer one): the case's subject (cases.Case.subject) is as long, the first message opens it.
+SUBJECT_MAX_LENGTH = 200
+
 
 class UndeletableQuerySet(models.QuerySet):
     def delete(self):
@@ -61,7 +65,7 @@ class Message(models.Model):
     )
     channel = models.CharField(max_length=6, choices=Channel.choices, default=Channel.WEB)
     contact_reason = models.CharField(max_length=40, blank=True)
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=SUBJECT_MAX_LENGTH)
     body_text = models.TextField()
     body_html = models.TextField(blank=True, help_text="Sanitized (bleach) before it is stored.")
     is_critical = models.BooleanField(default=False)

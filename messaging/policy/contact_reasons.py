@@ -1,9 +1,11 @@
 """R5 and R3: what a proactive seller message may be about (the contact reasons an order
 offers), which of them are critical, and the "[Important]" mark of critical messages."""
 
+import re
 from dataclasses import dataclass
 
 from core.refusals import Refusal
+from core.text import text_fit, text_one_line
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ CONTACT_REASON_RULES: tuple[ContactReasonRule, ...] = (
 CONTACT_REASONS = {rule.key: rule for rule in CONTACT_REASON_RULES}
 CRITICAL_REASONS = frozenset(rule.key for rule in CONTACT_REASON_RULES if rule.critical)
 IMPORTANT_MARK = "[Important]"
+_IMPORTANT_MARK_RE = re.compile(re.escape(IMPORTANT_MARK), re.IGNORECASE)
+# What `subject_with_order_id` adds at most to a subject: the mark and " (Order: 123-1234567-
+# 1234567)".
+ORDER_ID_AND_MARK_LENGTH = len(f"{IMPORTANT_MARK} ") + len(" (Order: 123-1234567-1234567)")
 CATEGORY_FLAG_LABELS = {
     "customizable": "a customizable item (e.g. Handmade)",
     "scheduled_delivery": "an item delivered by appointment (e.g. Furniture, Large Appliances)",
@@ -133,11 +139,25 @@ def refuse_important_mark(*, subject: str, critical: bool) -> Refusal | None:
     return None
 
 
-def subject_with_order_id(*, subject: str, order_number: str, critical: bool) -> str:
-    """R7 and R3: a proactive web message names its order and marks critical ones."""
-    subject = " ".join(subject.split())
-    if order_number not in subject:
-        subject = f"{subject} (Order: {order_number})"
-    if critical and IMPORTANT_MARK.lower() not in subject.lower():
-        subject = f"{IMPORTANT_MARK} {subject}"
-    return subject
+def subject_with_order_id(
+    *, subject: str, order_number: str, critical: bool, max_length: int | None = None
+) -> str:
+    """R7 and R3: a proactive web message names its order and marks critical ones. Within
+    `max_length` characters (the subject column) when given: a subject too long with them is
+    cut at a word, with "…", and its order ID and mark then come whole around the cut text."""
+    subject = text_one_line(subject)
+    marked = critical and IMPORTANT_MARK.lower() not in subject.lower()
+    prefix = f"{IMPORTANT_MARK} " if marked else ""
+    suffix = "" if order_number in subject else f" (Order: {order_number})"
+    whole = f"{prefix}{subject}{suffix}"
+    if max_length is None or len(whole) <= max_length:
+        return whole
+    if critical:
+        # The sender's own mark could be cut away: the one in front stands for it.
+        subject = text_one_line(_IMPORTANT_MARK_RE.sub(" ", subject))
+        prefix = f"{IMPORTANT_MARK} "
+    fitted = text_fit(subject, max_length - len(prefix))
+    if order_number in fitted:
+        return f"{prefix}{fitted}"
+    suffix = f" (Order: {order_number})"
+    return f"{prefix}{text_fit(subject, max_length - len(prefix) - len(suffix))}{suffix}"

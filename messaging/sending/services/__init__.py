@@ -3,7 +3,8 @@
 
 - `funnel`: the door itself, and storing what it lets through in one transaction;
 - `facts`: the draft, who sends it where (its route), the facts the judge needs;
-- `files`: attachment files on storage (removed when a send fails; the daily sweep).
+- `files`: attachment files on storage (removed when a send fails; the daily sweep);
+- `subjects`: a stored subject fits its column, whatever was added to it.
 """
 
 from messaging.sending.services.facts import Draft

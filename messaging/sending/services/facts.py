@@ -13,8 +13,9 @@ from cases.models import Case
 from core.refusals import NotAParty
 from messaging import policy
 from messaging.attachments import IncomingAttachment
-from messaging.models import Channel, Direction
+from messaging.models import SUBJECT_MAX_LENGTH, Channel, Direction
 from messaging.sending import selectors
+from messaging.sending.services.subjects import subject_fit
 from orders.models import Order, Product
 from orders.selectors import order_category_flags
 from templates_app import selectors as template_selectors
@@ -126,6 +127,7 @@ def _final_subject(route: Route, draft: Draft, *, critical: bool, channel: str) 
             subject=draft.subject or (reason.label if reason else ""),
             order_number=route.order.number,
             critical=critical,
+            max_length=SUBJECT_MAX_LENGTH,
         )
     return draft.subject
 
@@ -139,7 +141,8 @@ def facts_for(
     critical = policy.is_critical(
         reason=reason, subject=draft.subject, by_email=channel == Channel.EMAIL
     )
-    subject = _final_subject(route, draft, critical=critical, channel=channel)
+    composed = _final_subject(route, draft, critical=critical, channel=channel)
+    subject = subject_fit(composed)
     common: dict[str, Any] = {
         "channel": channel,
         "now": now,
@@ -182,7 +185,8 @@ def facts_for(
             "order_delivered_at": order.delivered_at,
             "category_flags": order_category_flags(order),
             "review_already_requested": selectors.review_already_requested(order),
-            "names_order_id": order.number in subject or order.number in draft.body_text,
+            # The whole subject: an order ID the column's cut took off was still named.
+            "names_order_id": order.number in composed or order.number in draft.body_text,
         }
     return policy.SendFacts(
         from_seller=True,

@@ -30,6 +30,7 @@ from messaging.models import Attachment, Channel, Direction, Message, Outcome, R
 from messaging.sending import selectors
 from messaging.sending.services.facts import Draft, Route, facts_for, route_for
 from messaging.sending.services.files import attachment_files_delete
+from messaging.sending.services.subjects import subject_reply
 from orders.models import Order, Product
 from templates_app.services import seller_template_use_record
 
@@ -216,7 +217,7 @@ def _message_create(
         sender=sender,
         channel=channel,
         contact_reason=facts.contact_reason,
-        subject=facts.subject or f"Re: {case.subject}",
+        subject=facts.subject or subject_reply(case.subject),
         body_text=draft.body_text or html_to_text(body_html),
         body_html=body_html,
         is_critical=facts.critical,
