@@ -54,6 +54,10 @@ def change_token(at: datetime | None) -> int:
     return int(at.timestamp() * 1_000_000) if at is not None else 0
 
 
+# The last token `token_time` can read (the end of year 9999); a larger one is no moment at all.
+CHANGE_TOKEN_MAX = change_token(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC))
+
+
 def token_time(token: int) -> datetime:
     return datetime.fromtimestamp(token / 1_000_000, tz=UTC)
 

@@ -170,14 +170,3 @@ def live_poll_ms() -> int:
     """How often the live pages (the inbox, the case page) poll, in milliseconds
     (MESSAGING_LIVE_POLL_SECONDS)."""
     return max(200, int(float(settings.MESSAGING_LIVE_POLL_SECONDS) * 1000))
-
-
-def int_or_none(value: str | None) -> int | None:
-    """A whole number as the live polls' addresses and the assignment form carry it (a change
-    token, a message or member id, a count), or None when it is missing or not a number."""
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None

@@ -26,6 +26,7 @@ from cases.models import Case
 from cases.policy import CASE_CLOSED_MSG
 from core.htmx import page_or_partial
 from core.http import require_GET_or_POST
+from core.params import int_param
 from core.refusals import MessageRefused, Refusal
 from messaging import policy
 from messaging.buyer import selectors
@@ -285,10 +286,10 @@ def store_ask(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 return redirect("messaging:buyer_case_detail", case_id=message.case_id)
     else:
         initial = {}
-        product_id = request.GET.get("product", "")
+        product_id = int_param(request.GET.get("product"), minimum=1)
         product = (
             Product.objects.filter(seller=seller, pk=product_id).first()
-            if product_id.isdigit()
+            if product_id is not None
             else None
         )
         if product is not None:

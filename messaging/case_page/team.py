@@ -19,12 +19,13 @@ from cases import presence
 from cases import selectors as case_selectors
 from cases.models import Case, CaseStatus
 from cases.services import case_assign, case_unassign
+from core.params import int_param
 from core.refusals import MessageRefused
 from messaging.case_page import selectors
 from messaging.case_page.cards import case_messages_for_seller
 from messaging.case_page.team_context import assignment_text, case_live_url
 from messaging.case_page.views import render_case_page, seller_case_or_404
-from messaging.presentation import int_or_none, live_poll_ms
+from messaging.presentation import live_poll_ms
 
 LIVE_CASE_FIELDS = (
     "id",
@@ -59,8 +60,8 @@ def case_live(request: SellerRequest, case_id: int) -> HttpResponse:
         mode=presence.REPLYING if typing else presence.VIEWING,
     )
     signature = presence.presence_signature(others)
-    since = int_or_none(request.GET.get("since"))
-    after = int_or_none(request.GET.get("after")) or 0
+    since = int_param(request.GET.get("since"))
+    after = int_param(request.GET.get("after"), minimum=0) or 0
     token = case_selectors.change_token(case.summary_changed_at)
     changed = since != token
     if not changed and signature == request.GET.get("p", ""):
@@ -107,7 +108,7 @@ def case_assign_view(request: SellerRequest, case_id: int) -> HttpResponse:
     notice."""
     case = seller_case_or_404(request, case_id)
     members = list(case_selectors.seller_members(seller_id=case.seller_id))
-    member_id = int_or_none(request.POST.get("member"))
+    member_id = int_param(request.POST.get("member"))
     error = ""
     try:
         if member_id is None:

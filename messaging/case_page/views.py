@@ -14,6 +14,7 @@ from cases.models import Case, CaseStatus
 from cases.services import case_change_state_by_seller
 from core.htmx import page_or_partial
 from core.http import require_GET_or_POST
+from core.params import int_param
 from core.refusals import MessageRefused, Refusal
 from messaging import policy
 from messaging.case_page import selectors
@@ -133,11 +134,9 @@ def case_reply(request: SellerRequest, case_id: int) -> HttpResponse:
         return render_case_page(request, case, reply_form=form)
     # Issue 14: the form carries the last message its page showed; another member's reply
     # since then is shown first, the draft kept, and the next Send sends it.
-    seen = request.POST.get("seen", "")
-    if seen.isdigit():
-        collision = selectors.seller_message_after(
-            case=case, after_id=int(seen), member=request.user
-        )
+    seen = int_param(request.POST.get("seen"), minimum=0)
+    if seen is not None:
+        collision = selectors.seller_message_after(case=case, after_id=seen, member=request.user)
         if collision is not None:
             return render_case_page(request, case, reply_form=form, collision=collision)
     was_assigned = case.assigned_to_id is not None

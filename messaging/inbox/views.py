@@ -19,18 +19,23 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.decorators import seller_required
 from accounts.http import SellerRequest
 from cases import selectors as case_selectors
+from cases.selectors import CHANGE_TOKEN_MAX
 from core.htmx import page_or_partial
 from core.pagination import capped_page
+from core.params import int_param
 from messaging import policy
 from messaging.inbox import selectors, services
 from messaging.inbox.forms import InboxFilterForm
 from messaging.inbox.presentation import inbox_assignees, inbox_live_context, inbox_rows_decorate
 from messaging.moderation import selectors as moderation_selectors
 from messaging.moderation.services import decisions
-from messaging.presentation import int_or_none
 
 CASES_PER_PAGE = 25
 INBOX_COUNT_CAP = 1000
+SINCE_INVALID_MSG = (
+    "This address asks for the changes since a moment that is not a valid change token (a "
+    "whole number the inbox page writes into it). Reload the inbox to get a new one."
+)
 
 
 @transaction.non_atomic_requests  # read only: no BEGIN and COMMIT round trips
@@ -163,8 +168,13 @@ def inbox_changes(request: SellerRequest) -> HttpResponse:
     """How many of the seller's cases changed since the inbox list was shown (`since`, a token
     the list carries): 204 when it is still the `n` the page shows, else the "N new — Show"
     marker. One query: a range scan of the (seller, summary_changed_at) index."""
-    since = int_or_none(request.GET.get("since")) or 0
-    shown = int_or_none(request.GET.get("n")) or 0
+    since = int_param(request.GET.get("since") or "0", minimum=0, maximum=CHANGE_TOKEN_MAX)
+    if since is None:
+        # Only an address the inbox did not write gets here (the page always carries a token).
+        return HttpResponse(
+            SINCE_INVALID_MSG, status=HTTPStatus.BAD_REQUEST, content_type="text/plain"
+        )
+    shown = int_param(request.GET.get("n"), minimum=0) or 0
     count = case_selectors.cases_changed_count(
         seller=request.seller, since=case_selectors.token_time(since)
     )

@@ -25,6 +25,7 @@ from cases.models import Case
 from core.htmx import page_or_partial
 from core.http import require_GET_or_POST
 from core.pagination import capped_page
+from core.params import int_param
 from core.refusals import MessageRefused, Refusal
 from messaging.case_page.selectors import case_scope_for_seller
 from messaging.policy import ReasonAvailability
@@ -275,9 +276,10 @@ def template_insert_initial(
     raw = request.GET.get("template", "")
     if not raw:
         return {}, None
-    if not raw.isdigit():
+    template_id = int_param(raw, minimum=1)
+    if template_id is None:
         raise Http404("No such template.")
-    template = _seller_template(request, int(raw))
+    template = _seller_template(request, template_id)
     values = template_selectors.placeholder_values(seller=request.seller, order=order, case=case)
     filled = template_selectors.template_fill(template, values)
     if filled.refusal is not None:
@@ -332,11 +334,11 @@ def platform_offers(order: Order, reasons: list[ReasonAvailability]) -> list[Pla
 def _picker_destination(request: SellerRequest) -> tuple[Case | None, Order | None, str]:
     """The case (`?case=`) or order (`?order=`) the panel fills templates for, and the page
     its links open; the seller's own only (404 otherwise)."""
-    case_id, number = request.GET.get("case", ""), request.GET.get("order", "")
-    if case_id.isdigit():
+    case_id, number = int_param(request.GET.get("case"), minimum=1), request.GET.get("order", "")
+    if case_id is not None:
         case = get_object_or_404(
             case_scope_for_seller(seller=request.seller).select_related("order", "product"),
-            pk=int(case_id),
+            pk=case_id,
         )
         return case, None, reverse("messaging:case_detail", args=[case.pk])
     if number:
