@@ -233,7 +233,9 @@ MESSAGING_RELAY_MAX_BYTES = env.int("MESSAGING_RELAY_MAX_BYTES", default=16 * 10
 # Sender authentication of inbound mail (messaging/email/authentication): a mail counts as from
 # its From address when DMARC passes; for a domain with no DMARC record, "aligned" accepts an
 # SPF or DKIM pass for the From's organizational domain, "refuse" accepts nothing.
-MESSAGING_AUTH_WITHOUT_DMARC = env("MESSAGING_AUTH_WITHOUT_DMARC", default="aligned")
+MESSAGING_AUTH_WITHOUT_DMARC = env("MESSAGING_AUTH_WITHOUT_DMARC", default="aligned").lower()
+if MESSAGING_AUTH_WITHOUT_DMARC not in ("aligned", "refuse"):
+    raise ImproperlyConfigured("MESSAGING_AUTH_WITHOUT_DMARC must be aligned or refuse")
 # The webhook's mail service: its Authentication-Results header with this authserv-id (the
 # topmost one only) is taken as the check; empty: the webhook checks DKIM itself.
 MESSAGING_TRUSTED_AUTHSERV_ID = env("MESSAGING_TRUSTED_AUTHSERV_ID", default="")

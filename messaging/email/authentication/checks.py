@@ -4,6 +4,7 @@ pyspf looks names up through its module-level `spf.DNSLookup`; it is pointed, on
 function that asks the resolver of the check running in this thread (a context variable), so
 two checks at once in different threads each use their own."""
 
+import ipaddress
 import logging
 import re
 from collections.abc import Iterator
@@ -65,6 +66,20 @@ def domain_of(address: str) -> str:
     return normalized(address.rpartition("@")[2]) if "@" in address else ""
 
 
+def client_address(value: str | None) -> str | None:
+    """The client's address as SPF compares it: an IPv4 client on a dual-stack socket
+    (::ffff:192.0.2.1) as IPv4; None for anything that is not an address."""
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(value.strip().strip("[]"))
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
 def spf_check(
     resolver: Resolver, *, client_ip: str | None, envelope_from: str, helo: str
 ) -> tuple[str, str]:
@@ -72,6 +87,7 @@ def spf_check(
     empty (RFC 7208 2.4). "none" without a client address (nothing to check)."""
     envelope_from = envelope_from.strip().strip("<>")
     domain = domain_of(envelope_from) or normalized(helo)
+    client_ip = client_address(client_ip)
     if not client_ip or not domain:
         return "none", domain
     try:

@@ -7,6 +7,9 @@ from email.message import EmailMessage
 
 import dns.exception
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from messaging.email.authentication import (
     SenderCheck,
@@ -237,7 +240,7 @@ def test_an_spf_lookup_failure_is_temporary_unless_dkim_already_proves_the_sende
     assert not check.temporary
 
 
-def test_a_dns_failure_of_an_unrelated_domain_decides_nothing(zone, settings):
+def test_a_dns_failure_of_an_unrelated_domain_decides_nothing(zone):
     zone.servfail("evil.example")
     check = _check(_mail(), envelope_from="attacker@evil.example", client_ip=ATTACKER_SERVER)
     assert check.spf == "temperror"
@@ -427,3 +430,73 @@ def test_no_zone_file_means_real_dns_which_tests_never_reach(settings):
     assert isinstance(answers, DnspythonResolver)
     with pytest.raises(AssertionError, match="real DNS"):
         answers.lookup("example.com", "TXT")
+
+
+# ---- more ways to forge, and input that must never break the check
+
+
+def test_finding1_a_fake_signature_claiming_the_sellers_domain_does_not_pass(zone):
+    """A DKIM-Signature header copied or made up with d=acme beside the attacker's valid one."""
+    zone.dkim_key("evil.example")
+    zone.dmarc(ACME, "v=DMARC1; p=reject")
+    genuine = dkim_sign(_mail(), ACME)
+    copied = genuine.split(b"\r\nFrom:", 1)[0] + b"\r\n"  # Acme's signature of another mail
+    forged = copied + dkim_sign(_mail(body="Send the refund to this account."), "evil.example")
+    check = _check(forged, envelope_from="attacker@evil.example", client_ip=ATTACKER_SERVER)
+    assert check.dkim == "pass"
+    assert check.dkim_domains == ("evil.example",)
+    assert check.dmarc == "fail"
+    assert not check.authenticated
+
+
+def test_finding1_a_from_line_added_above_a_signed_mail_is_refused(zone):
+    """DKIM signs the bottom From; a second From on top is what a mail client would show."""
+    signed = dkim_sign(_mail(sender="someone@evil.example"), "evil.example")
+    zone.dkim_key("evil.example")
+    check = _check(f"From: {SELLER}\r\n".encode() + signed, client_ip=None)
+    assert not check.authenticated
+    assert "more than one sender" in check.reason
+
+
+def test_an_ipv4_client_on_a_dual_stack_socket_is_checked_as_ipv4(zone):
+    assert _check(_mail(), client_ip=f"::ffff:{ACME_SERVER}").spf == "pass"
+    assert _check(_mail(), client_ip="not an address").spf == "none"
+
+
+@given(
+    headers=st.lists(
+        st.sampled_from(
+            [
+                f"From: {SELLER}",
+                "From: a@b.example, c@d.example",
+                "From: =?utf-8?q?x?= <@>",
+                "From: <>",
+                "DKIM-Signature: v=1; a=rsa-sha256; d=acme-outfitters.example; s=test; h=from; "
+                "bh=AAAA; b=AAAA",
+                "DKIM-Signature: ;;;==",
+                "DKIM-Signature: v=1; d=\xe9; s=\x00; l=-5; c=bogus; h=from; bh=*; b=*",
+                f"Authentication-Results: {PROVIDER}; dmarc=pass header.from={ACME}",
+                f"Authentication-Results: {PROVIDER}; (((",
+                "Authentication-Results: ; ;",
+                "Subject: =?bogus?b?////?=",
+                "Content-Type: multipart/mixed; boundary=",
+            ]
+        ),
+        max_size=6,
+    ),
+    noise=st.binary(max_size=200),
+    envelope_from=st.text(max_size=40),
+    client_ip=st.one_of(st.none(), st.text(max_size=20), st.ip_addresses().map(str)),
+)
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_input_gives_a_verdict_never_an_error(headers, noise, envelope_from, client_ip):
+    raw = "\r\n".join(headers).encode("utf-8", errors="surrogateescape") + b"\r\n\r\n" + noise
+    for candidate in (raw, noise):
+        check = sender_check(candidate, envelope_from=envelope_from, client_ip=client_ip)
+        assert isinstance(check, SenderCheck)
+        assert check.from_address or not check.authenticated
+        assert check.authenticated or check.reason
+        trusted = sender_check_from_trusted_header(candidate, authserv_id=PROVIDER)
+        assert trusted is None or isinstance(trusted, SenderCheck)
