@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core.validators import validate_one_line
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -28,7 +30,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """Everyone signs in with an email address: sellers' members, buyers and staff."""
 
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150, blank=True)
+    full_name = models.CharField(max_length=150, blank=True, validators=[validate_one_line])
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -58,7 +60,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 class SellerAccount(models.Model):
     """One business on the marketplace. Everything a seller sees is scoped to this account."""
 
-    business_name = models.CharField(max_length=200)
+    # The display name of every email to the seller's buyers (From:, R19): one line.
+    business_name = models.CharField(max_length=200, validators=[validate_one_line])
     slug = models.SlugField(unique=True)
     # R18: when false, new buyers (first order after `accepting_changed_at`) cannot write.
     accepting_buyer_messages = models.BooleanField(default=True)

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import BuyerProfile
+from core.validators import validate_one_line
 
 TEMPLATE_NAME_MAX_LENGTH = 100
 TEMPLATE_TEXT_MAX_LENGTH = 8000  # what a message body may hold (messaging.forms.BODY_MAX_LENGTH)
@@ -111,7 +112,7 @@ class PlatformTemplateTranslation(models.Model):
         PlatformTemplate, on_delete=models.CASCADE, related_name="translations"
     )
     language = models.CharField(max_length=2, choices=Language.choices)
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, validators=[validate_one_line])
     body = models.TextField(max_length=TEMPLATE_TEXT_MAX_LENGTH)
     updated_at = models.DateTimeField(default=timezone.now)
 
