@@ -94,7 +94,7 @@ def spf_check(
         with resolving_with(resolver):
             result, _explanation = spf.check2(
                 i=client_ip,
-                s=envelope_from,
+                s=envelope_from if domain_of(envelope_from) else "",
                 h=helo or domain,
                 querytime=SPF_QUERY_SECONDS,
             )

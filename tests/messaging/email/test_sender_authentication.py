@@ -500,3 +500,16 @@ def test_any_input_gives_a_verdict_never_an_error(headers, noise, envelope_from,
         assert check.authenticated or check.reason
         trusted = sender_check_from_trusted_header(candidate, authserv_id=PROVIDER)
         assert trusted is None or isinstance(trusted, SenderCheck)
+
+
+def test_a_bounce_with_an_empty_envelope_sender_is_checked_by_its_helo_name(zone):
+    """MAIL FROM:<> (a bounce or an autoreply): SPF checks the HELO name (RFC 7208 2.3)."""
+    zone.spf(f"mx.{ACME}", f"v=spf1 ip4:{ACME_SERVER} -all")
+    raw = _mail(sender=f"mailer-daemon@{ACME}")
+    check = sender_check(raw, envelope_from="", client_ip=ACME_SERVER, helo=f"mx.{ACME}")
+    assert check.spf == "pass"
+    assert check.spf_domain == f"mx.{ACME}"
+    assert check.authenticated  # relaxed: mx.acme-outfitters.example is Acme's organization
+    check = sender_check(raw, envelope_from="", client_ip=ATTACKER_SERVER, helo=f"mx.{ACME}")
+    assert check.spf == "fail"
+    assert not check.authenticated
