@@ -79,6 +79,7 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
 class PermissionAddForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
+        max_length=MessagingPermission._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "email"}),
     )
 
