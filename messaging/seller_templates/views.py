@@ -6,6 +6,7 @@ for the seller's cases and orders. Every member of the seller uses and
 manages its templates; another seller's template or tag is simply not found (404).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ from messaging.case_page.selectors import case_scope_for_seller
 from messaging.policy import ReasonAvailability
 from messaging.seller_templates.analytics import SETTLED_HOURS, WINDOW_DAYS, template_analytics
 from orders import selectors as order_selectors
-from orders.models import Order
+from orders.models import ORDER_NUMBER_PATTERN, Order
 from templates_app import selectors as template_selectors
 from templates_app import services as template_services
 from templates_app.forms import (
@@ -342,6 +343,10 @@ def _picker_destination(request: SellerRequest) -> tuple[Case | None, Order | No
         )
         return case, None, reverse("messaging:case_detail", args=[case.pk])
     if number:
+        # Only the shape an order ID has reaches the database: a NUL byte in `?order=` was a
+        # DataError (500) from PostgreSQL, which cannot compare text holding one.
+        if not re.fullmatch(ORDER_NUMBER_PATTERN, number):
+            raise Http404("No such order.")
         order = get_object_or_404(
             order_selectors.order_scope_for_seller(seller=request.seller), number=number
         )

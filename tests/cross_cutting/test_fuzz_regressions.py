@@ -1,0 +1,56 @@
+"""Issue 22: the failures the generated fuzz test (test_fuzz_inputs.py) found, each kept as a
+test of its own. A value the view could not parse or store was a 500; it is an answer in words
+now (404 for an id or order that cannot exist, the page without the value it ignores)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CaseFactory, OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+# More digits than Python's int() reads from a string (sys.get_int_max_str_digits(): 4300).
+TOO_MANY_DIGITS = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    "since", ["9223372036854775807", "-9223372036854775809", "1" + "0" * 30, TOO_MANY_DIGITS]
+)
+def test_fuzz_regression_inbox_changes_since_beyond_any_date_is_not_a_500(seller_client, since):
+    """Was: ValueError 'year 294247 is out of range' / OverflowError (cases/selectors.py) from
+    turning the token into a datetime (finding 5)."""
+    response = seller_client.get(reverse("messaging:inbox_changes"), {"since": since})
+    assert response.status_code < 500
+
+
+def test_fuzz_regression_template_picker_case_of_5000_digits_is_a_404(seller, seller_client):
+    """Was: ValueError 'Exceeds the limit (4300 digits) for integer string conversion'."""
+    CaseFactory(order__seller=seller)
+    response = seller_client.get(reverse("messaging:template_picker"), {"case": TOO_MANY_DIGITS})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("order", ["\x00", "a\x00b", "123-\x00"])
+def test_fuzz_regression_template_picker_order_with_a_nul_byte_is_a_404(seller_client, order):
+    """Was: DataError 'PostgreSQL text fields cannot contain NUL (0x00) bytes' from looking the
+    order number up."""
+    response = seller_client.get(reverse("messaging:template_picker"), {"order": order})
+    assert response.status_code == 404
+
+
+def test_fuzz_regression_case_page_template_of_5000_digits_is_a_404(seller, seller_client):
+    """Was: ValueError from int() in template_insert_initial (`?template=` on the case page)."""
+    case = CaseFactory(order__seller=seller)
+    response = seller_client.get(
+        reverse("messaging:case_detail", args=[case.pk]), {"template": TOO_MANY_DIGITS}
+    )
+    assert response.status_code == 404
+
+
+def test_fuzz_regression_store_ask_product_of_5000_digits_shows_the_form(seller, buyer_client):
+    """Was: ValueError "Field 'id' expected a number" (`?product=` on Ask a question)."""
+    OrderFactory(seller=seller)
+    response = buyer_client.get(
+        reverse("messaging:store_ask", args=[seller.slug]), {"product": TOO_MANY_DIGITS}
+    )
+    assert response.status_code == 200
