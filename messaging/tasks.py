@@ -12,7 +12,7 @@ from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import Task, shared_task
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils import timezone
 
 from cases.services import cases_closing_warn
@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 8
 TRANSIENT = (SMTPException, OSError, DatabaseError)
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 
 
 def backoff_seconds(retries: int) -> int:
@@ -55,16 +56,19 @@ def outbound_email_send(self: Task, email_id: int) -> None:
 
 @shared_task(name=jobs.INBOUND_MAIL_PROCESS, bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def inbound_mail_process_task(self: Task, inbound_id: int) -> None:
+    """Only a database that cannot be reached is retried: bad data in the mail is refused by
+    the service at once, and any other error would fail the same way again (failed at once,
+    the sender told that sending again will not help)."""
     try:
         inbound_mail_process(inbound_id)
-    except DatabaseError as exc:
+    except DATABASE_UNREACHABLE as exc:
         if self.request.retries >= MAX_RETRIES:
             inbound_mail_give_up(inbound_id, f"{type(exc).__name__}: {exc}")
             return
         raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
     except Exception as exc:
         logger.exception("Inbound mail %s could not be processed", inbound_id)
-        inbound_mail_give_up(inbound_id, f"{type(exc).__name__}: {exc}")
+        inbound_mail_give_up(inbound_id, f"{type(exc).__name__}: {exc}", temporary=False)
         raise
 
 

@@ -15,6 +15,9 @@ from core.refusals import Refusal
 
 MAX_MIME_DEPTH = 20
 MAX_MIME_PARTS = 200
+MAX_ID_LENGTH = 255
+MAX_REFERENCES = 50
+MAX_ADDRESS_LENGTH = 254
 ORDER_NUMBER = re.compile(r"(?<!\d)(\d{3})-?(\d{7})-?(\d{7})(?!\d)")
 
 MALFORMED_MSG = (
@@ -66,16 +69,35 @@ def _refuse(detail: str) -> Refusal:
     return Refusal(rule="MAIL", message=MALFORMED_MSG.format(detail=detail))
 
 
+def storable(value: str) -> str:
+    """Text the database can store, as near to what was sent as possible: NUL characters
+    removed, and bytes that were not valid text (kept by the email parser as lone surrogates)
+    read as UTF-8, or replaced by "\ufffd" where they are not UTF-8 either."""
+    value = value.replace("\x00", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = value.encode("utf-8", errors="surrogateescape")
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8", errors="surrogatepass")
+        value = raw.decode("utf-8", errors="replace").replace("\x00", "")
+    return value
+
+
 def _header(message: Message, name: str) -> str:
     try:
-        value = message.get(name, "")
+        value = str(message.get(name, ""))
     except Exception:  # noqa: BLE001  (a header the policy cannot even parse: treat as absent)
         return ""
-    return " ".join(str(value).split())
+    return " ".join(storable(value).split())
 
 
 def _ids(value: str) -> list[str]:
-    return re.findall(r"<[^<>\s]+>", value)
+    """Message-IDs in a header, at most MAX_REFERENCES, each short enough to store (a longer
+    one cannot be ours, nor stored)."""
+    found = [i for i in re.findall(r"<[^<>\s]+>", value) if len(i) <= MAX_ID_LENGTH]
+    return found[-MAX_REFERENCES:]
 
 
 def _depth_and_parts(message: Message) -> tuple[int, int]:
@@ -101,9 +123,19 @@ def _decoded_text(part: Message) -> str:
         return ""
     charset = part.get_content_charset() or "utf-8"
     try:
-        return payload.decode(charset)
+        return storable(payload.decode(charset))
     except (LookupError, UnicodeDecodeError):
-        return payload.decode("utf-8", errors="replace")
+        return storable(payload.decode("utf-8", errors="replace"))
+
+
+def _filename(part: Message) -> str:
+    """An attachment's file name as text the database can store ("" when it has none or it
+    cannot be read)."""
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001  (a malformed RFC 2231 parameter: the name is unknown)
+        return ""
+    return " ".join(storable(name).split()) if name else ""
 
 
 def new_text(text: str) -> str:
@@ -128,6 +160,8 @@ def _sender(message: Message) -> str | Refusal:
         Address(addr_spec=addresses[0])
     except (ValueError, IndexError, TypeError):
         return _refuse("the From address is not valid")
+    if len(addresses[0]) > MAX_ADDRESS_LENGTH:
+        return _refuse("the From address is too long")
     return addresses[0].strip().lower()
 
 
@@ -150,7 +184,7 @@ def parse_mail(raw: bytes) -> ParsedMail | Refusal:
         if part.is_multipart():
             continue
         disposition = part.get_content_disposition()
-        filename = part.get_filename()
+        filename = _filename(part)
         content_type = part.get_content_type()
         if disposition == "attachment" or filename or not content_type.startswith("text/"):
             if content_type.startswith("multipart/") or content_type == "message/rfc822":
@@ -187,4 +221,4 @@ def header_message_id(raw: bytes) -> str:
         message = email.message_from_bytes(raw, policy=email.policy.default)
     except Exception:  # noqa: BLE001
         return ""
-    return (_ids(_header(message, "Message-ID")) or [""])[0][:255]
+    return (_ids(_header(message, "Message-ID")) or [""])[0]

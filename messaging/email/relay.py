@@ -2,7 +2,10 @@
 
 Like a mail server, it says 250 only once the raw message is committed to the database; while
 the database is unreachable it answers 451 so the sender retries, and nothing acknowledged is
-ever lost. Unknown recipients are refused at RCPT (550).
+ever lost. Unknown recipients are refused at RCPT (550). At DATA the sender is authenticated
+(SPF for the connecting address and HELO, DKIM, DMARC): a mail that fails is refused there
+(550 with the reason, so nobody gets a bounce from us) and kept as refused for staff; a DNS
+failure answers 451, so the sender tries again later.
 """
 
 import contextlib
@@ -17,6 +20,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, connections
 
+from messaging.email.authentication import SenderCheck, sender_check
 from messaging.email.services.inbound import alias_is_live, inbound_mail_receive
 from messaging.models import InboundMail
 
@@ -25,6 +29,8 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = "451 4.3.0 Mail system temporarily unavailable, try again later"
 NO_SUCH_ALIAS = "550 5.1.1 No such mailbox here"
 ACCEPTED = "250 2.0.0 Message accepted"
+AUTHENTICATION_UNAVAILABLE = "451 4.7.0 Sender authentication temporarily failed, try again later"
+NOT_AUTHENTICATED = "550 5.7.1 {reason}"
 
 # The ORM runs in a few threads of one thread each (each keeps its own database connection);
 # an SMTP session keeps to one of them, so sessions store in parallel while the database
@@ -64,12 +70,30 @@ def _alias_is_live(address: str) -> bool:
     return alias_is_live(address)
 
 
-def _store(raw: bytes, recipients: list[str], envelope_from: str) -> int:
+def _store(raw: bytes, recipients: list[str], envelope_from: str, check: SenderCheck) -> int:
     _fresh_connection()
     stored = inbound_mail_receive(
-        raw=raw, recipients=recipients, envelope_from=envelope_from, source=InboundMail.Source.SMTP
+        raw=raw,
+        recipients=recipients,
+        envelope_from=envelope_from,
+        source=InboundMail.Source.SMTP,
+        check=check,
     )
     return len(stored)
+
+
+def _reply_text(reason: str) -> str:
+    """A reason as an SMTP reply: one line of printable ASCII, short enough for any client."""
+    text = " ".join(reason.encode("ascii", errors="replace").decode("ascii").split())
+    return text[:400] or "Sender authentication failed"
+
+
+def _check(raw: bytes, envelope_from: str, session: Session) -> SenderCheck:
+    peer: object = session.peer  # (host, port) over TCP, though aiosmtpd types it as str
+    client_ip = str(peer[0]) if isinstance(peer, tuple) and peer else None
+    return sender_check(
+        raw, envelope_from=envelope_from, client_ip=client_ip, helo=session.host_name or ""
+    )
 
 
 class RelayHandler:
@@ -99,20 +123,28 @@ class RelayHandler:
         raw = envelope.original_content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8", errors="surrogateescape")
+        envelope_from = envelope.mail_from or ""
+        # DNS lookups, off the event loop and off the ORM threads (they may take seconds).
+        check = await sync_to_async(_check, thread_sensitive=False)(raw, envelope_from, session)
+        if check.temporary:
+            logger.warning("DATA from %s: %s", envelope_from, check.summary)
+            return AUTHENTICATION_UNAVAILABLE
         orm = _orm_thread(session)
         try:
             stored = await sync_to_async(_store, thread_sensitive=False, executor=orm)(
-                raw, list(envelope.rcpt_tos), envelope.mail_from or ""
+                raw, list(envelope.rcpt_tos), envelope_from, check
             )
         except DatabaseError:
-            logger.warning("DATA from %s: database unavailable", envelope.mail_from)
+            logger.warning("DATA from %s: database unavailable", envelope_from)
             await sync_to_async(_drop_connection, thread_sensitive=False, executor=orm)()
             return UNAVAILABLE
+        if not check.authenticated:
+            logger.info(
+                "Refused mail from %s for %s: %s", envelope_from, envelope.rcpt_tos, check.summary
+            )
+            return NOT_AUTHENTICATED.format(reason=_reply_text(check.reason))
         logger.info(
-            "Accepted mail from %s for %s (%d stored)",
-            envelope.mail_from,
-            envelope.rcpt_tos,
-            stored,
+            "Accepted mail from %s for %s (%d stored)", envelope_from, envelope.rcpt_tos, stored
         )
         return ACCEPTED
 
