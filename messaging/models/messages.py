@@ -101,6 +101,9 @@ class Message(models.Model):
     email_message_id = models.CharField(max_length=255, null=True, blank=True, db_index=True)
     # How "No Response Needed" was set when no user did it: the one-click link of a copy email.
     no_response_needed_via = models.CharField(max_length=20, blank=True)
+    # When a party last marked, undid or reported it (R15, R16); a one-click link made before
+    # then no longer acts, since the message is not what it was when the email went out.
+    response_state_changed_at = models.DateTimeField(null=True, blank=True)
 
     objects = UndeletableQuerySet.as_manager()
 
@@ -127,6 +130,12 @@ class Message(models.Model):
     @property
     def from_buyer(self) -> bool:
         return self.direction == Direction.BUYER_TO_SELLER
+
+    @property
+    def response_state_version(self) -> int:
+        """`response_state_changed_at` as a number a one-click link carries (0: never)."""
+        changed = self.response_state_changed_at
+        return int(changed.timestamp() * 1_000_000) if changed is not None else 0
 
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:
