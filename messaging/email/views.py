@@ -16,7 +16,7 @@ from core.http import require_GET_or_POST
 from core.refusals import MessageRefused
 from messaging.email import selectors
 from messaging.email.services import outbound, permissions
-from messaging.models import Message, MessagingPermission, ReportReason
+from messaging.models import Message, MessagingPermission, ReportReason, ResponseState
 from messaging.moderation.services import flags
 
 PERMISSION_CONFIRM_PAGE = "messaging/permission_confirm.html"
@@ -40,17 +40,20 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
     (one message, one action, 30 days)."""
     try:
         message_id, action = outbound.action_token_read(token)
+        issued_version = outbound.action_token_version(token)
     except signing.SignatureExpired:
         return render(request, "messaging/email_action.html", {"problem": "expired"}, status=410)
     except signing.BadSignature:
         return render(request, "messaging/email_action.html", {"problem": "invalid"}, status=400)
     message = get_object_or_404(Message.objects.select_related("case"), pk=message_id)
     form = LinkReportForm(request.POST or None) if action == "report" else None
-    done, refusal = False, None
+    done, refusal, status = False, None, 200
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             if action == "nrn":
-                flags.message_mark_no_response_needed_by_link(message=message)
+                flags.message_mark_no_response_needed_by_link(
+                    message=message, issued_version=issued_version
+                )
             else:
                 assert form is not None
                 copies = selectors.copies_address_for_seller(seller_id=message.seller_id)
@@ -59,9 +62,14 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
                 )
         except MessageRefused as refused:
             refusal = refused.refusal
+            status = 409 if isinstance(refused, flags.LinkOutdated) else 400
         else:
             done = True
             message.refresh_from_db()
+    elif action == "nrn" and message.from_buyer:
+        # The link follows the message as it is now: the page says what changed since the
+        # email went out instead of offering a button that would do nothing or undo the web.
+        refusal = flags.no_response_needed_link_outdated(message, issued_version=issued_version)
     context = {
         "refusal": refusal,
         "message": message,
@@ -69,8 +77,13 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
         "action_label": outbound.ACTIONS[action],
         "form": form,
         "done": done,
+        "already": (
+            action == "nrn"
+            and not done
+            and message.response_state == ResponseState.NO_RESPONSE_NEEDED
+        ),
     }
-    return render(request, "messaging/email_action.html", context, status=400 if refusal else 200)
+    return render(request, "messaging/email_action.html", context, status=status)
 
 
 # ---- Messaging Permissions (R11)

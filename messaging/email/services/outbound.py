@@ -61,8 +61,19 @@ def absolute_url(path: str) -> str:
 
 
 def action_token(*, message: Message, action: str) -> str:
-    """A signed, expiring token for one action on one message (the one-click links)."""
-    return signing.dumps({"m": message.pk, "a": action}, salt=ACTION_SALT, compress=True)
+    """A signed, expiring token for one action on one message (the one-click links). It
+    carries the message's response-state version (`s`), so the link can tell that the message
+    changed on the web since (messaging.moderation.services.flags)."""
+    data = {"m": message.pk, "a": action, "s": message.response_state_version}
+    return signing.dumps(data, salt=ACTION_SALT, compress=True)
+
+
+def action_token_version(token: str) -> int | None:
+    """The response-state version a valid token was made for; None for a link made before
+    tokens carried it."""
+    data = signing.loads(token, salt=ACTION_SALT, max_age=ACTION_MAX_AGE)
+    version = data.get("s") if isinstance(data, dict) else None
+    return version if isinstance(version, int) else None
 
 
 def action_token_read(token: str) -> tuple[int, str]:

@@ -49,8 +49,14 @@ def message_mark_no_response_needed(
         message.response_state = ResponseState.NO_RESPONSE_NEEDED
         message.no_response_needed_at = at or timezone.now()
         message.no_response_needed_by = actor
+        message.response_state_changed_at = timezone.now()
         message.save(
-            update_fields=["response_state", "no_response_needed_at", "no_response_needed_by"]
+            update_fields=[
+                "response_state",
+                "no_response_needed_at",
+                "no_response_needed_by",
+                "response_state_changed_at",
+            ]
         )
         case_summaries_refresh([message.case_id])
     return message
@@ -68,12 +74,14 @@ def message_undo_no_response_needed(*, message: Message, actor: User) -> Message
     message.responded_at = answered_at
     message.no_response_needed_at = None
     message.no_response_needed_by = None
+    message.response_state_changed_at = timezone.now()
     message.save(
         update_fields=[
             "response_state",
             "responded_at",
             "no_response_needed_at",
             "no_response_needed_by",
+            "response_state_changed_at",
         ]
     )
     case_summaries_refresh([message.case_id])
@@ -109,7 +117,9 @@ def message_report(
         created_at=at or timezone.now(),
     )
     if message.direction == Direction.BUYER_TO_SELLER:
-        Message.objects.filter(pk=message.pk).update(response_state=ResponseState.REPORTED)
+        Message.objects.filter(pk=message.pk).update(
+            response_state=ResponseState.REPORTED, response_state_changed_at=timezone.now()
+        )
         case_summaries_refresh([case.pk])
     return report
 
@@ -118,22 +128,78 @@ def message_report(
 
 
 EMAIL_LINK = "email link"
+# A one-click link follows the message as it is now: one whose message changed since its
+# email went out says so and changes nothing (issue 22, finding 9).
+LINK_UNDONE_MSG = (
+    "Since this email was sent, “No Response Needed” was set for this message and then undone "
+    "in Seller Central, so this link no longer changes it: the message needs a response. "
+    "Open the case to answer it or to mark it again."
+)
+LINK_ANSWERED_MSG = (
+    "Since this email was sent, this message was answered, so there is nothing left to mark. "
+    "Nothing was changed."
+)
+LINK_REPORTED_MSG = (
+    "Since this email was sent, this message was reported to AlphaDiscounters: it needs no "
+    "response and stays on the case. Nothing was changed."
+)
+LINK_CHANGED_MSG = (
+    "This message changed in Seller Central since this email was sent, so this link no "
+    "longer changes it. Open the case to see where it stands."
+)
+
+
+class LinkOutdated(MessageRefused):
+    """A one-click link whose message changed since the email was sent."""
+
+
+def no_response_needed_link_outdated(
+    message: Message, *, issued_version: int | None
+) -> Refusal | None:
+    """Why the "Mark as no response needed" link made when the buyer message's response state
+    was at `issued_version` (None: a link made before links carried it) may not act now, or
+    None. An already marked message is no refusal: the link has nothing left to do."""
+    state = message.response_state
+    if state == ResponseState.NO_RESPONSE_NEEDED:
+        return None
+    if state == ResponseState.RESPONDED:
+        return Refusal(rule="R15", message=LINK_ANSWERED_MSG)
+    if state == ResponseState.REPORTED:
+        return Refusal(rule="R15", message=LINK_REPORTED_MSG)
+    if state != ResponseState.NEEDED:
+        return Refusal(rule="R15", message=LINK_CHANGED_MSG)
+    if issued_version is not None and issued_version != message.response_state_version:
+        return Refusal(rule="R15", message=LINK_UNDONE_MSG)
+    return None
 
 
 @transaction.atomic
-def message_mark_no_response_needed_by_link(*, message: Message) -> Message:
+def message_mark_no_response_needed_by_link(
+    *, message: Message, issued_version: int | None = None
+) -> Message:
     """R15 from the "Mark as no response needed" link of a copy email. The copies address
     belongs to no user, so no user is recorded; `no_response_needed_via` says it was the link.
-    Clicking twice changes nothing."""
+    Clicking twice changes nothing; a link whose message changed since it was made (answered,
+    reported, marked and undone in Seller Central) raises LinkOutdated and changes nothing."""
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.direction != Direction.BUYER_TO_SELLER:
         raise MessageRefused(Refusal(rule="R15", message=ONLY_BUYER_MESSAGES_MSG))
+    outdated = no_response_needed_link_outdated(message, issued_version=issued_version)
+    if outdated is not None:
+        raise LinkOutdated(outdated)
     if message.response_state == ResponseState.NEEDED:
+        now = timezone.now()
         message.response_state = ResponseState.NO_RESPONSE_NEEDED
-        message.no_response_needed_at = timezone.now()
+        message.no_response_needed_at = now
         message.no_response_needed_via = EMAIL_LINK
+        message.response_state_changed_at = now
         message.save(
-            update_fields=["response_state", "no_response_needed_at", "no_response_needed_via"]
+            update_fields=[
+                "response_state",
+                "no_response_needed_at",
+                "no_response_needed_via",
+                "response_state_changed_at",
+            ]
         )
         case_summaries_refresh([message.case_id])
     return message
@@ -152,6 +218,8 @@ def message_report_by_link(*, message: Message, reason: str, address: str) -> Me
     report = MessageReport.objects.create(
         message=message, reporter=None, reason=reason, reported_via=f"{EMAIL_LINK}: {address}"
     )
-    Message.objects.filter(pk=message.pk).update(response_state=ResponseState.REPORTED)
+    Message.objects.filter(pk=message.pk).update(
+        response_state=ResponseState.REPORTED, response_state_changed_at=timezone.now()
+    )
     case_summaries_refresh([message.case_id])
     return report
