@@ -125,7 +125,11 @@ class RelayHandler:
             raw = raw.encode("utf-8", errors="surrogateescape")
         envelope_from = envelope.mail_from or ""
         # DNS lookups, off the event loop and off the ORM threads (they may take seconds).
-        check = await sync_to_async(_check, thread_sensitive=False)(raw, envelope_from, session)
+        try:
+            check = await sync_to_async(_check, thread_sensitive=False)(raw, envelope_from, session)
+        except Exception:  # a bug of ours must not lose the mail: the sender tries again
+            logger.exception("DATA from %s: sender check failed", envelope_from)
+            return AUTHENTICATION_UNAVAILABLE
         if check.temporary:
             logger.warning("DATA from %s: %s", envelope_from, check.summary)
             return AUTHENTICATION_UNAVAILABLE

@@ -128,22 +128,25 @@ def inbound_webhook(request: HttpRequest) -> HttpResponse:
         except ValueError:
             return JsonResponse({"error": BAD_CLIENT_IP_MSG}, status=400)
     recipients = _webhook_recipients(request, raw)
+    try:
+        known = [r for r in recipients if inbound.alias_is_live(r)]
+    except DatabaseError:
+        return _retry_later()
+    if not known:  # before any DNS lookup: mail to nobody here costs nothing more
+        return JsonResponse({"error": "No recipient is a live alias here."}, status=422)
     check = _sender_check(request, raw, client_ip)
     if check.temporary:
         return _retry_later()
     try:
         stored = inbound.inbound_mail_receive(
             raw=raw,
-            recipients=recipients,
+            recipients=known,
             envelope_from=request.GET.get("sender", ""),
             source=InboundMail.Source.WEBHOOK,
             check=check,
         )
-        known = [r for r in recipients if inbound.alias_is_live(r)]
     except DatabaseError:
         return _retry_later()
-    if not known:
-        return JsonResponse({"error": "No recipient is a live alias here."}, status=422)
     return JsonResponse(
         {
             "stored": [mail.pk for mail in stored],

@@ -263,3 +263,18 @@ def test_staff_see_forgeries_with_their_authentication_result(relay, seller):
     assert "dmarc=" in page.text
     assert "is not proven" in forgery.reason
     assert "is not proven" in page.text
+
+
+def test_the_webhook_answers_503_on_a_dns_failure_so_the_service_retries(
+    client, settings, seller, dns_zone
+):
+    settings.INBOUND_EMAIL_TOKEN = TOKEN
+    case = buyer_opens_case(seller=seller).case
+    domain = case.buyer.email.rpartition("@")[2]
+    dns_zone.servfail(domain)
+    dns_zone.servfail(f"_dmarc.{domain}")
+    raw = mail(sender=case.buyer.email, to=case.relationship.seller_alias)
+    response = webhook_post(client, raw, sender=case.buyer.email, client_ip="127.0.0.1")
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert not InboundMail.objects.exists()
