@@ -36,7 +36,7 @@ def test_finding9_the_validator_refuses_line_breaks_and_control_characters(value
 
 
 @pytest.mark.parametrize("value", ACCEPTED)
-def test_finding9_the_validator_accepts_any_one_line_name(value):
+def test_one_line_validator_accepts_any_one_line_name(value):
     validate_one_line(value)
 
 
@@ -61,7 +61,7 @@ def test_finding9_the_admin_refuses_a_business_name_with_a_line_break(value):
     assert seller.business_name == "Acme Outfitters"
 
 
-def test_finding9_the_admin_still_saves_a_one_line_business_name():
+def test_the_admin_still_saves_a_one_line_business_name():
     seller = SellerAccountFactory(business_name="Acme Outfitters")
     form = _admin_form(SellerAccount, seller, {"business_name": "Acme Outfitters Ltd"})
     assert "business_name" not in form.errors

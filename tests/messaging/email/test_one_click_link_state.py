@@ -138,7 +138,7 @@ def test_finding9_a_link_to_a_message_marked_on_the_web_says_it_is_done_already(
     assert buyer_message.no_response_needed_via == ""
 
 
-def test_finding9_the_link_still_works_on_a_message_as_it_was_sent(buyer_message, client):
+def test_r15_the_link_still_works_on_a_message_as_it_was_sent(buyer_message, client):
     link = _emailed_link()
     page = client.get(link)
     assert 'id="email-action-confirm"' in page.text

@@ -61,7 +61,7 @@ def test_finding5_a_change_token_that_is_no_moment_is_a_400_in_words(seller_clie
     assert response.text == SINCE_INVALID_MSG
 
 
-def test_finding5_the_inbox_pages_token_still_answers_the_poll(seller, seller_client):
+def test_the_inbox_pages_token_still_answers_the_poll(seller, seller_client):
     token = str(case_selectors.change_token(timezone.now()))
     assert _changes(seller_client, token).status_code == HTTPStatus.NO_CONTENT
     buyer_opens_case(seller=seller)
@@ -73,7 +73,7 @@ def test_finding5_the_inbox_pages_token_still_answers_the_poll(seller, seller_cl
 
 
 @pytest.mark.parametrize("shown", [HUGE, "-" + HUGE, "x"])
-def test_finding5_a_count_that_is_no_number_counts_as_none_shown(seller_client, shown):
+def test_a_count_that_is_no_number_counts_as_none_shown(seller_client, shown):
     token = str(case_selectors.change_token(timezone.now()))
     response = _changes(seller_client, token, n=shown)
     assert response.status_code in (HTTPStatus.OK, HTTPStatus.NO_CONTENT)
@@ -83,7 +83,7 @@ def test_finding5_a_count_that_is_no_number_counts_as_none_shown(seller_client, 
 
 
 @pytest.mark.parametrize("value", BAD_NUMBERS)
-def test_finding5_the_case_poll_takes_any_since_and_after(seller, seller_client, value):
+def test_the_case_poll_takes_any_since_and_after(seller, seller_client, value):
     case = buyer_opens_case(seller=seller).case
     url = reverse("messaging:case_live", args=[case.pk])
     for params in (

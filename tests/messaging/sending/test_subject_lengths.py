@@ -75,7 +75,7 @@ def test_finding2_a_reply_never_leaves_a_dangling_prefix():
 
 
 @pytest.mark.parametrize("length", [SUBJECT_MAX_LENGTH - 1, SUBJECT_MAX_LENGTH])
-def test_finding2_the_buyer_form_stores_a_subject_up_to_the_column_whole(
+def test_subject_the_buyer_form_stores_a_subject_up_to_the_column_whole(
     buyer, buyer_client, seller, length
 ):
     order = OrderFactory(buyer=buyer, seller=seller)
@@ -90,7 +90,7 @@ def test_finding2_the_buyer_form_stores_a_subject_up_to_the_column_whole(
     assert message.case.subject == subject
 
 
-def test_finding2_the_buyer_form_refuses_one_character_more_with_a_field_error(
+def test_subject_the_buyer_form_refuses_one_character_more_with_a_field_error(
     buyer, buyer_client, seller
 ):
     order = OrderFactory(buyer=buyer, seller=seller)
@@ -153,7 +153,7 @@ def _contact_buyer(seller_client, order, *, subject, reason="additional_informat
     "length", [CONTACT_BUYER_SUBJECT_MAX_LENGTH - 1, CONTACT_BUYER_SUBJECT_MAX_LENGTH]
 )
 @pytest.mark.parametrize("reason", ["additional_information", "shipping_address"])
-def test_finding2_contact_buyer_keeps_what_its_form_accepts_whole(
+def test_subject_contact_buyer_keeps_what_its_form_accepts_whole(
     seller, seller_client, length, reason
 ):
     order = OrderFactory(seller=seller, status=OrderStatus.UNSHIPPED)
@@ -209,6 +209,6 @@ def test_finding2_a_long_platform_review_request_subject_is_fitted(seller, selle
     assert message.subject.endswith(f" (Order: {order.number})")
 
 
-def test_finding2_the_column_of_a_case_and_of_its_messages_hold_as_much():
+def test_subject_columns_of_a_case_and_of_its_messages_hold_as_much():
     for model in (Case, CaseSearchText, Message):
         assert model._meta.get_field("subject").max_length == SUBJECT_MAX_LENGTH
