@@ -258,8 +258,15 @@ def boundary_texts(maxlength: int | None) -> list[str]:
     return values
 
 
-def explicit_values(f: Field) -> list[str | bytes]:
-    values: list[str | bytes] = list(ODD_TEXTS) + boundary_texts(f.maxlength) + list(INVALID_UTF8)
+def explicit_values(f: Field, *, short: bool = False) -> list[str | bytes]:
+    """Every value for the field; `short`, one of each kind (the admin's many fields)."""
+    if short:
+        longest = 10 * f.maxlength if f.maxlength else 10_000
+        values: list[str | bytes] = ["", "\x00", CONTROL, "line\r\nBcc: x@example.com"]
+        values += ["x" * (f.maxlength + 1)] if f.maxlength else []
+        values += ["😀" * longest, INVALID_UTF8[0], "-1", "9" * 30]
+        return values
+    values = list(ODD_TEXTS) + boundary_texts(f.maxlength) + list(INVALID_UTF8)
     if f.numeric or f.kind in ("select", "checkbox", "radio", "hidden", "submit"):
         values += ODD_NUMBERS
     return values
