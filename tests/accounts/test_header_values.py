@@ -29,7 +29,7 @@ ACCEPTED = ["Acme Outfitters", "Müller & Söhne GmbH", "東京ストア", "O'Br
 
 
 @pytest.mark.parametrize("value", REFUSED)
-def test_finding9_the_validator_refuses_line_breaks_and_control_characters(value):
+def test_one_line_validator_refuses_line_breaks_and_control_characters(value):
     with pytest.raises(ValidationError) as refused:
         validate_one_line(value)
     assert refused.value.messages == [CONTROL_CHARACTERS_MSG]

@@ -63,7 +63,7 @@ def test_finding7_the_owner_reads_when_the_link_was_sent_and_until_when_it_works
     assert f"until {until:%b} {until.day}, {until:%Y %H:%M} UTC" in message
 
 
-def test_finding7_a_new_link_goes_out_once_the_last_one_is_old_enough(seller, seller_owner):
+def test_r11_a_new_link_goes_out_once_the_last_one_is_old_enough(seller, seller_owner):
     permissions.permission_add(seller=seller, actor=seller_owner, email=ADDRESS)
     OutboundEmail.objects.update(
         created_at=OutboundEmail.objects.get().created_at

@@ -39,11 +39,11 @@ def _words(length: int) -> str:
 
 
 @pytest.mark.parametrize("length", [SUBJECT_MAX_LENGTH - 1, SUBJECT_MAX_LENGTH])
-def test_finding2_a_subject_that_fits_is_kept_whole(length):
+def test_text_fit_keeps_a_subject_that_fits_whole(length):
     assert text_fit(_words(length), SUBJECT_MAX_LENGTH) == _words(length)
 
 
-def test_finding2_a_longer_subject_is_cut_at_a_word_with_an_ellipsis():
+def test_text_fit_cuts_a_longer_subject_at_a_word_with_an_ellipsis():
     subject = _words(SUBJECT_MAX_LENGTH + 1)
     fitted = text_fit(subject, SUBJECT_MAX_LENGTH)
     assert len(fitted) <= SUBJECT_MAX_LENGTH
@@ -53,7 +53,7 @@ def test_finding2_a_longer_subject_is_cut_at_a_word_with_an_ellipsis():
     assert subject[len(kept)] == " "
 
 
-def test_finding2_one_very_long_word_is_cut_inside_it_but_never_between_a_letter_and_its_accent():
+def test_text_fit_cuts_one_very_long_word_inside_it_never_between_a_letter_and_its_accent():
     word = "e\u0301" * 150  # "é" written as e + combining acute accent: 300 code points
     fitted = text_fit(word, SUBJECT_MAX_LENGTH)
     assert len(fitted) <= SUBJECT_MAX_LENGTH
@@ -61,11 +61,11 @@ def test_finding2_one_very_long_word_is_cut_inside_it_but_never_between_a_letter
     assert fitted.removesuffix(ELLIPSIS).endswith("e\u0301")
 
 
-def test_finding2_line_breaks_and_control_characters_become_spaces():
+def test_text_fit_makes_line_breaks_and_control_characters_spaces():
     assert text_fit("Where is\r\n my\tparcel\x00?", 50) == "Where is my parcel ?"
 
 
-def test_finding2_a_reply_never_leaves_a_dangling_prefix():
+def test_subject_reply_never_leaves_a_dangling_prefix():
     assert subject_reply("") == "Re:"
     assert subject_reply(_words(ROOM_AFTER_RE)) == REPLY_PREFIX + _words(ROOM_AFTER_RE)
     assert len(subject_reply(_words(SUBJECT_MAX_LENGTH))) <= SUBJECT_MAX_LENGTH
@@ -110,8 +110,7 @@ def test_subject_the_buyer_form_refuses_one_character_more_with_a_field_error(
 # ---- replies: "Re: " and the case's subject
 
 
-@pytest.mark.parametrize("length", [ROOM_AFTER_RE - 1, ROOM_AFTER_RE, ROOM_AFTER_RE + 1, 200])
-def test_finding2_a_seller_reply_to_a_long_subject_is_stored(seller, seller_client, length):
+def _seller_reply(seller, seller_client, length: int):
     case = buyer_opens_case(seller=seller, subject=_words(length)).case
     response = seller_client.post(
         reverse("messaging:case_reply", args=[case.pk]), {"body": "It ships today."}
@@ -121,13 +120,21 @@ def test_finding2_a_seller_reply_to_a_long_subject_is_stored(seller, seller_clie
     assert reply.body_text == "It ships today."
     assert reply.subject.startswith(REPLY_PREFIX)
     assert len(reply.subject) <= SUBJECT_MAX_LENGTH
-    if length <= ROOM_AFTER_RE:
-        assert reply.subject == REPLY_PREFIX + _words(length)
-    else:
-        assert reply.subject.endswith(ELLIPSIS)
+    return reply
 
 
-@pytest.mark.parametrize("length", [ROOM_AFTER_RE, ROOM_AFTER_RE + 1, 200])
+@pytest.mark.parametrize("length", [ROOM_AFTER_RE - 1, ROOM_AFTER_RE])
+def test_subject_a_reply_that_fits_keeps_the_case_subject_whole(seller, seller_client, length):
+    assert _seller_reply(seller, seller_client, length).subject == REPLY_PREFIX + _words(length)
+
+
+@pytest.mark.parametrize("length", [ROOM_AFTER_RE + 1, SUBJECT_MAX_LENGTH])
+def test_finding2_a_seller_reply_to_a_long_subject_is_stored(seller, seller_client, length):
+    reply = _seller_reply(seller, seller_client, length)
+    assert reply.subject.endswith(ELLIPSIS)
+
+
+@pytest.mark.parametrize("length", [ROOM_AFTER_RE + 1, SUBJECT_MAX_LENGTH])
 def test_finding2_a_buyer_reply_to_a_long_subject_is_stored(seller, length):
     case = buyer_opens_case(seller=seller, subject=_words(length)).case
     response = signed_in_client(case.buyer).post(
@@ -176,7 +183,17 @@ def test_finding2_contact_buyer_refuses_a_longer_subject_with_a_field_error(
     assert not Message.objects.exists()
 
 
-@pytest.mark.parametrize("length", [171, 172, 200, 500])
+def test_subject_171_characters_and_the_order_id_fill_the_column_exactly(seller, seller_owner):
+    order = OrderFactory(seller=seller, status=OrderStatus.UNSHIPPED)
+    draft = services.Draft(
+        body_text="Hello.", subject=_words(171), contact_reason="additional_information"
+    )
+    message = services.message_send(sender=seller_owner, order=order, draft=draft)
+    assert message.subject == f"{_words(171)} (Order: {order.number})"
+    assert len(message.subject) == SUBJECT_MAX_LENGTH
+
+
+@pytest.mark.parametrize("length", [172, 200, 500])
 @pytest.mark.parametrize("reason", ["additional_information", "shipping_address"])
 def test_finding2_the_funnel_fits_any_contact_buyer_subject_keeping_the_order_id(
     seller, seller_owner, length, reason
@@ -184,14 +201,9 @@ def test_finding2_the_funnel_fits_any_contact_buyer_subject_keeping_the_order_id
     order = OrderFactory(seller=seller, status=OrderStatus.UNSHIPPED)
     draft = services.Draft(body_text="Hello.", subject=_words(length), contact_reason=reason)
     message = services.message_send(sender=seller_owner, order=order, draft=draft)
-    critical = reason == "shipping_address"
-    whole = ("[Important] " if critical else "") + f"{_words(length)} (Order: {order.number})"
     assert len(message.subject) <= SUBJECT_MAX_LENGTH
-    if len(whole) <= SUBJECT_MAX_LENGTH:  # 171 characters and the order ID: 200
-        assert message.subject == whole
-    else:
-        assert message.subject.endswith(f"{ELLIPSIS} (Order: {order.number})")
-    assert message.subject.startswith("[Important] ") == critical
+    assert message.subject.endswith(f"{ELLIPSIS} (Order: {order.number})")
+    assert message.subject.startswith("[Important] ") == (reason == "shipping_address")
     assert message.case.subject == message.subject
 
 
