@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from accounts.selectors import notification_preferences_for_seller
 from cases.models import Case
 from core.refusals import Refusal
+from core.text import text_fit
 from messaging import jobs
 from messaging.models import Direction, InboundMail, Message, OutboundEmail, Outcome
 from messaging.policy_page import policy_path
@@ -49,6 +50,7 @@ AUTOMATIC_LIMIT_MSG = (
     "last {period} (rate limit)."
 )
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+FROM_EMAIL_MAX_LENGTH = OutboundEmail._meta.get_field("from_email").max_length or 300
 
 
 def message_id_new() -> str:
@@ -147,8 +149,16 @@ def header_safe(value: str) -> str:
 
 
 def display_address(name: str, address: str) -> str:
-    """`"Name" <address>` with the name on one line (a business name may hold anything)."""
-    return formataddr((header_safe(name), address))
+    """`"Name" <address>` with the name on one line (a business name may hold anything), and
+    short enough for OutboundEmail.from_email: a non-ASCII name is encoded (base64, several
+    characters each), so a 200-character name in Japanese is cut at a word, with "…"."""
+    name = header_safe(name)
+    value = formataddr((name, address))
+    while len(value) > FROM_EMAIL_MAX_LENGTH and name:
+        excess = len(value) - FROM_EMAIL_MAX_LENGTH
+        name = text_fit(name, len(name) - max(2, excess // 4))
+        value = formataddr((name, address)) if name else address
+    return value
 
 
 def _over_automatic_limit(recipient: str) -> str:
