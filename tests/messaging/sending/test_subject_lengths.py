@@ -7,6 +7,7 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from cases.models import Case, CaseSearchText
 from core.text import ELLIPSIS, text_fit
 from messaging.contact_buyer.forms import CONTACT_BUYER_SUBJECT_MAX_LENGTH
 from messaging.contact_buyer.services import review_request_send
-from messaging.models import SUBJECT_MAX_LENGTH, Message
+from messaging.models import SUBJECT_MAX_LENGTH, Attachment, Message
 from messaging.sending import services
 from messaging.sending.services.subjects import REPLY_PREFIX, subject_reply
 from orders.models import OrderStatus
@@ -224,3 +225,44 @@ def test_finding2_a_long_platform_review_request_subject_is_fitted(seller, selle
 def test_subject_columns_of_a_case_and_of_its_messages_hold_as_much():
     for model in (Case, CaseSearchText, Message):
         assert model._meta.get_field("subject").max_length == SUBJECT_MAX_LENGTH
+
+
+# ---- Ask a question (R24): the buyer's subject opens the case
+
+
+@pytest.mark.parametrize("length", [SUBJECT_MAX_LENGTH - 1, SUBJECT_MAX_LENGTH])
+def test_subject_ask_a_question_stores_a_subject_up_to_the_column_whole(
+    seller, buyer_client, length
+):
+    response = buyer_client.post(
+        reverse("messaging:store_ask", args=[seller.slug]),
+        {"subject": _words(length), "body": "Do you ship to Norway?"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Message.objects.get().case.subject == _words(length)
+
+
+def test_subject_ask_a_question_refuses_one_character_more_with_a_field_error(seller, buyer_client):
+    response = buyer_client.post(
+        reverse("messaging:store_ask", args=[seller.slug]),
+        {"subject": _words(SUBJECT_MAX_LENGTH + 1), "body": "Do you ship to Norway?"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "at most 200 characters" in response.text
+    assert not Message.objects.exists()
+
+
+# ---- an attachment's name: its column holds what the check keeps
+
+
+def test_subject_an_attachment_name_of_any_length_is_stored_shortened(buyer, buyer_client, seller):
+    order = OrderFactory(buyer=buyer, seller=seller)
+    upload = SimpleUploadedFile("n" * 300 + ".txt", b"Packing list", content_type="text/plain")
+    response = buyer_client.post(
+        reverse("messaging:contact_seller", args=[order.number]),
+        {"reason": "shipping_or_delivery", "body": "See the list.", "attachments": [upload]},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    (attachment,) = Message.objects.get().attachments.all()
+    assert attachment.display_name.endswith(".txt")
+    assert len(attachment.display_name) <= Attachment._meta.get_field("display_name").max_length
