@@ -2,6 +2,7 @@
 owner adds an address, its mailbox confirms it through a signed link, the owner can block and
 unblock it. Owners only (SPEC section 1)."""
 
+import logging
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 
@@ -17,6 +18,8 @@ from messaging.email import selectors
 from messaging.email.services import outbound
 from messaging.models import MessagingPermission
 
+logger = logging.getLogger(__name__)
+
 OWNERS_ONLY_MSG = "Only the account owner can change Messaging Permissions."
 ALREADY_APPROVED_MSG = "{email} is already approved."
 BLOCKED_MSG = "{email} is blocked. Unblock it to use it again."
@@ -29,10 +32,6 @@ ALIAS_DOMAIN_MSG = (
 OWN_ADDRESS_MSG = (
     "{email} is an address AlphaDiscounters sends its own emails from, not one of yours. Add "
     "the address your business writes from."
-)
-BUYER_ADDRESS_MSG = (
-    "{email} is the sign-in address of a buyer on AlphaDiscounters, so it cannot write to "
-    "buyers as your business. Add an address of your business."
 )
 ONE_LINE_MSG = "Enter one email address, without line breaks or other control characters."
 LINK_RECENTLY_SENT_MSG = (
@@ -68,8 +67,6 @@ def _address_refusal(email: str) -> str | None:
         return ALIAS_DOMAIN_MSG.format(email=email, domain=alias_domain)
     if email in _own_addresses():
         return OWN_ADDRESS_MSG.format(email=email)
-    if selectors.address_of_a_buyer(email=email):
-        return BUYER_ADDRESS_MSG.format(email=email)
     return None
 
 
@@ -91,7 +88,8 @@ def _link_still_fresh(permission: MessagingPermission, *, now: datetime) -> str 
 def permission_add(*, seller: SellerAccount, actor: User, email: str) -> MessagingPermission:
     """Add an address and email it the confirmation link. Adding a pending address again sends
     a new link once the last one is LINK_RESEND_AFTER old (until then it says when that one
-    went out). Our alias domain, our own sending addresses and buyers' addresses are refused."""
+    went out). Our alias domain and our own sending addresses are refused; a buyer's address is
+    kept pending and never sent a link."""
     require_seller_owner(actor, seller)
     email = email.strip().lower()
     refusal = _address_refusal(email)
@@ -107,6 +105,11 @@ def permission_add(*, seller: SellerAccount, actor: User, email: str) -> Messagi
     fresh = None if created else _link_still_fresh(permission, now=timezone.now())
     if fresh is not None:
         raise MessageRefused(Refusal(rule="R11", message=fresh))
+    if selectors.address_of_a_buyer(email=email):
+        # A buyer's real address can never write as a seller, but saying so would let a seller
+        # find out which addresses belong to buyers: it stays pending, with no link to confirm it.
+        logger.warning("R11: seller %s added a buyer's address; no confirmation sent", seller.pk)
+        return permission
     outbound.permission_confirmation_queue(
         permission_id=permission.pk, email=email, business_name=seller.business_name
     )

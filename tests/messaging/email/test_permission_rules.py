@@ -117,13 +117,18 @@ def test_finding7_our_own_sending_addresses_are_refused(seller_client, settings)
         )
 
 
-def test_finding7_a_buyers_real_address_is_refused(seller_client):
+def test_finding7_a_buyers_real_address_is_never_sent_a_link(seller_client):
+    """Accepted as pending, as any address would be (refusing it in words would tell the seller
+    that the address belongs to a buyer), but never emailed a link, so it cannot be approved."""
     buyer = BuyerFactory(email="pat.buyer@example.org")
-    _refused(
-        seller_client,
-        buyer.email.upper(),
-        "pat.buyer@example.org is the sign-in address of a buyer on AlphaDiscounters",
-    )
+    response = seller_client.post(URL, {"email": buyer.email.upper()})
+    assert response.status_code == HTTPStatus.FOUND
+    permission = MessagingPermission.objects.get(email="pat.buyer@example.org")
+    assert permission.status == MessagingPermission.Status.PENDING
+    assert _confirmations() == 0
+    other = seller_client.post(URL, {"email": "pat.seller@example.org"})
+    assert other.status_code == HTTPStatus.FOUND
+    assert _confirmations() == 1
 
 
 def test_r11_a_seller_members_own_sign_in_address_is_accepted(seller, seller_client):
