@@ -11,7 +11,6 @@ Celery task after commit. One row per idempotency key, so nothing is ever queued
 """
 
 import logging
-import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -31,7 +30,7 @@ from django.utils import timezone, translation
 from accounts.selectors import notification_preferences_for_seller
 from cases.models import Case
 from core.refusals import Refusal
-from core.text import text_fit
+from core.text import text_fit, text_one_line
 from messaging import jobs
 from messaging.models import Direction, InboundMail, Message, OutboundEmail, Outcome
 from messaging.policy_page import policy_path
@@ -49,8 +48,8 @@ AUTOMATIC_LIMIT_MSG = (
     "Not sent: this address already had {count} bounces or confirmation emails from us in the "
     "last {period} (rate limit)."
 )
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 FROM_EMAIL_MAX_LENGTH = OutboundEmail._meta.get_field("from_email").max_length or 300
+SUBJECT_MAX_LENGTH = OutboundEmail._meta.get_field("subject").max_length or 300
 
 
 def message_id_new() -> str:
@@ -121,7 +120,7 @@ def _queue(
             "inbound_mail": inbound_mail,
             "recipient": recipient,
             "from_email": header_safe(from_email),
-            "subject": header_safe(subject)[:300],
+            "subject": text_fit(subject, SUBJECT_MAX_LENGTH),
             "header_message_id": header_message_id or message_id_new(),
             "payload": {
                 "text": text,
@@ -145,7 +144,7 @@ def _queue(
 def header_safe(value: str) -> str:
     """A value for an email header: on one line (CR, LF and other control characters become
     spaces), so a business name or subject with a line break cannot break or forge a header."""
-    return " ".join(CONTROL_CHARACTERS.sub(" ", value).split())
+    return text_one_line(value)
 
 
 def display_address(name: str, address: str) -> str:
