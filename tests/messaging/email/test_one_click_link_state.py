@@ -99,6 +99,15 @@ def test_finding9_a_link_never_used_acts_not_after_a_mark_and_undo_on_the_web(
     assert _state(buyer_message) == ResponseState.NEEDED
 
 
+def test_r15_a_link_that_no_longer_acts_leads_to_the_case(buyer_message, client, seller_client):
+    link = _emailed_link()
+    assert 'id="email-action-open-case"' not in client.get(link).text  # the button comes first
+    _mark_on_the_web(seller_client, buyer_message)
+    _undo_on_the_web(seller_client, buyer_message)
+    case_url = reverse("messaging:case_detail", args=[buyer_message.case_id])
+    assert f'href="{case_url}" id="email-action-open-case"' in client.get(link).text
+
+
 def test_finding9_a_link_to_a_message_answered_since_changes_nothing(
     buyer_message, client, seller_owner
 ):
