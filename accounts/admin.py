@@ -16,10 +16,10 @@ from accounts.models import (
     User,
 )
 from accounts.services import buyer_profile_update, seller_set_accepting_messages
-from core.admin import ReadOnlyAdminMixin
+from core.admin import LenientAutocompleteMixin, ReadOnlyAdminMixin
 
 
-class SellerMembershipInline(admin.TabularInline):
+class SellerMembershipInline(LenientAutocompleteMixin, admin.TabularInline):
     model = SellerMembership
     extra = 0
     autocomplete_fields = ["user"]
@@ -72,7 +72,7 @@ class SellerAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(SellerMembership)
-class SellerMembershipAdmin(admin.ModelAdmin):
+class SellerMembershipAdmin(LenientAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "seller", "role", "joined_at"]
     list_filter = ["role", "seller"]
     search_fields = ["user__email", "seller__business_name"]
@@ -81,7 +81,7 @@ class SellerMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(BuyerProfile)
-class BuyerProfileAdmin(admin.ModelAdmin):
+class BuyerProfileAdmin(LenientAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "preferred_language", "opted_out_of_unsolicited", "opted_out_at"]
     list_filter = ["preferred_language", "opted_out_of_unsolicited"]
     search_fields = ["user__email", "user__full_name"]
@@ -102,7 +102,7 @@ class BuyerProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreferences)
-class NotificationPreferencesAdmin(admin.ModelAdmin):
+class NotificationPreferencesAdmin(LenientAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "seller",
         "buyer_message_copies",

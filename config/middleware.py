@@ -90,9 +90,10 @@ BIGGEST_DATABASE_INTEGER = 2**63 - 1
 
 class AdminLookupRangeMiddleware:
     """A staff admin filter with an integer no column can hold (`?product=99999999999999999999999`)
-    is a value the database cannot compare with a bigint column: the changelist's query fails and
-    the page is a 500. Such a query string gets the admin's own answer to a lookup it cannot use,
-    a redirect to `?e=1`."""
+    or with a NUL byte (`?status__exact=%00`, which PostgreSQL refuses in any text) is a value the
+    database cannot compare with the column: the changelist's query fails and the page is a 500.
+    Such a query string gets the admin's own answer to a lookup it cannot use, a redirect to
+    `?e=1`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -112,7 +113,7 @@ class AdminLookupRangeMiddleware:
             return None
         for values in request.GET.lists():
             for value in values[1]:
-                if any(_out_of_range(token) for token in value.split(",")):
+                if "\x00" in value or any(_out_of_range(t) for t in value.split(",")):
                     return HttpResponseRedirect(f"{request.path}?e=1")
         return None
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
+from core.admin import LenientAutocompleteMixin
 from orders.models import Category, Order, OrderItem, OrderStatusChange, Product
 
 
@@ -11,7 +13,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(LenientAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "sku", "seller", "category", "price"]
     list_filter = ["category", "seller"]
     search_fields = ["title", "sku", "seller__business_name"]
@@ -19,7 +21,7 @@ class ProductAdmin(admin.ModelAdmin):
     autocomplete_fields = ["seller", "category"]
 
 
-class OrderItemInline(admin.TabularInline):
+class OrderItemInline(LenientAutocompleteMixin, admin.TabularInline):
     model = OrderItem
     extra = 0
     autocomplete_fields = ["product"]
@@ -33,7 +35,7 @@ class OrderStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(LenientAutocompleteMixin, admin.ModelAdmin):
     list_display = ["number", "seller", "buyer", "buyer_alias", "status", "placed_at", "total"]
     list_filter = ["status", "seller", "placed_at"]
     search_fields = [
@@ -54,7 +56,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderItem)
-class OrderItemAdmin(admin.ModelAdmin):
+class OrderItemAdmin(LenientAutocompleteMixin, admin.ModelAdmin):
     list_display = ["order", "product", "quantity", "unit_price"]
     search_fields = ["order__number", "product__title", "product__sku"]
     list_select_related = ["order", "product"]
@@ -69,3 +71,8 @@ class OrderStatusChangeAdmin(admin.ModelAdmin):
     list_select_related = ["order"]
     date_hierarchy = "changed_at"
     readonly_fields = ["order", "status", "changed_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Every field is read-only, so an added change had no order: an IntegrityError (500).
+        Status changes are recorded when an order's status changes."""
+        return False

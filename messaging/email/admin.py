@@ -4,7 +4,7 @@ sender addresses (R11). Registered by `messaging.admin`, which Django's admin fi
 from django.contrib import admin
 from django.utils.html import format_html
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import LenientAutocompleteMixin, ReadOnlyAdminMixin
 from messaging.models import InboundMail, MessagingPermission, OutboundEmail
 
 
@@ -68,7 +68,7 @@ class OutboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(MessagingPermission)
-class MessagingPermissionAdmin(admin.ModelAdmin):
+class MessagingPermissionAdmin(LenientAutocompleteMixin, admin.ModelAdmin):
     """Staff can override a seller's sender addresses (R11)."""
 
     list_display = ["email", "seller", "status", "added_by", "created_at", "confirmed_at"]
