@@ -71,11 +71,13 @@ def test_no_response_needed_link_confirms_then_acts_without_signing_in(
     assert buyer_message.response_state == ResponseState.NO_RESPONSE_NEEDED
     assert buyer_message.no_response_needed_via == "email link"
 
-    # Clicking the link again is harmless: it confirms again and nothing else changes.
+    # Opening the link again is harmless: it says the message is marked already, offers the
+    # case instead of the button, and nothing changes.
     marked_at = buyer_message.no_response_needed_at
     page.goto(link)
-    page.get_by_role("button", name="Mark as no response needed").click()
-    expect(page.locator("#email-action-done")).to_be_visible()
+    expect(page.locator("#email-action-already")).to_contain_text("already marked")
+    expect(page.get_by_role("button", name="Mark as no response needed")).to_have_count(0)
+    expect(page.get_by_role("link", name="Open the case in Seller Central")).to_be_visible()
     buyer_message.refresh_from_db()
     assert buyer_message.response_state == ResponseState.NO_RESPONSE_NEEDED
     assert buyer_message.no_response_needed_at == marked_at
