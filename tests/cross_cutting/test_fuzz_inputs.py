@@ -238,6 +238,5 @@ def test_fuzz_summary():
             section,
             {k: v for k, v in counts.items() if k not in ("fields", "query_parameter_names")},
         )
-    print("seconds", summary["seconds"])
     assert summary["apps"]["urls"] >= 50
     assert summary["apps"]["form_fields"] >= 80
