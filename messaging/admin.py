@@ -3,7 +3,8 @@
 Messages and attachments are kept for dispute resolution: these admins only read them, and no
 admin offers to delete them. Django's admin finds this module; the reports queue and the staff
 warnings (`messaging.moderation.admin`) and the email channel (`messaging.email.admin`) are
-registered by importing them here.
+registered by importing them here, as are django-celery-beat's admins with their forms mended
+(`messaging.schedule_admin`).
 """
 
 from typing import Any, cast
@@ -19,6 +20,7 @@ from accounts.models import Relationship
 from cases.admin import CaseAdmin
 from cases.models import Case
 from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from messaging import schedule_admin  # noqa: F401  (replaces django-celery-beat's two admins)
 from messaging.email import admin as email_admin  # noqa: F401  (registers its models)
 from messaging.models import (
     Attachment,

@@ -116,3 +116,33 @@ def test_fuzz_regression_admin_order_status_change_cannot_be_added(staff):
     change is read-only, so the form saved an empty one."""
     client = signed_in_client(staff)
     assert client.post("/admin/orders/orderstatuschange/add/", {}).status_code == 403
+
+
+def test_fuzz_regression_admin_crontab_value_celery_cannot_read_is_a_field_error(staff):
+    """Was: celery's ParseException ('negative numbers not supported', a 500) when the add form
+    was shown again with minute=-1 (django-celery-beat's validators let it through)."""
+    response = signed_in_client(staff).post(
+        "/admin/django_celery_beat/crontabschedule/add/",
+        {
+            "minute": "-1",
+            "hour": "*",
+            "day_of_month": "*",
+            "month_of_year": "*",
+            "day_of_week": "*",
+            "timezone": "UTC",
+        },
+    )
+    assert response.status_code == 200
+    assert "Celery cannot read this value: negative numbers not supported." in response.text
+
+
+@pytest.mark.parametrize("task", ["a" * 201, "\x00"])
+def test_fuzz_regression_admin_periodic_task_name_refused_is_a_field_error(staff, task):
+    """Was: KeyError 'task' in django-celery-beat's PeriodicTaskForm.clean once the field had
+    refused the value (over 200 characters, a NUL byte)."""
+    response = signed_in_client(staff).post(
+        "/admin/django_celery_beat/periodictask/add/",
+        {"name": "x", "task": task, "enabled": "on", "args": "[]", "kwargs": "{}"},
+    )
+    assert response.status_code == 200
+    assert 'id="id_task_error"' in response.text
