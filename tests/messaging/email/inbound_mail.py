@@ -15,10 +15,10 @@ from tests.factories import seller_user
 TOKEN = "s3cret-token"
 
 
-def mail(
+def mail_message(
     *, sender: str, to: str, subject: str = "Hello", body: str = "Hi", **headers: str
-) -> bytes:
-    """A plain mail as bytes with CRLF line ends (as SMTP carries it, and as DKIM signs it)."""
+) -> EmailMessage:
+    """A plain mail; `message_id=` and other headers by keyword (`in_reply_to` → In-Reply-To)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -27,7 +27,16 @@ def mail(
     for name, value in headers.items():
         message[name.replace("_", "-")] = value
     message.set_content(body)
-    return crlf(message.as_bytes())
+    return message
+
+
+def mail(
+    *, sender: str, to: str, subject: str = "Hello", body: str = "Hi", **headers: str
+) -> bytes:
+    """A plain mail as bytes with CRLF line ends (as SMTP carries it, and as DKIM signs it)."""
+    return crlf(
+        mail_message(sender=sender, to=to, subject=subject, body=body, **headers).as_bytes()
+    )
 
 
 def crlf(raw: bytes) -> bytes:

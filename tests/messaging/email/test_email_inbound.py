@@ -7,7 +7,6 @@ import io
 import re
 import smtplib
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 import pytest
 from django.core import mail as django_mail
@@ -28,6 +27,7 @@ from messaging.models import (
 )
 from tests.clients import signed_in_client
 from tests.factories import BuyerFactory, OrderFactory, seller_user
+from tests.messaging.email.inbound_mail import mail_message
 from tests.messaging.helpers import buyer_opens_case, seller_replies
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,18 +48,6 @@ def _send(relay: tuple[str, int], message: EmailMessage | bytes, *, to: str, sen
     raw = message if isinstance(message, bytes) else message.as_bytes()
     with smtplib.SMTP(*relay, timeout=30) as smtp:
         smtp.sendmail(sender, [to], re.sub(rb"(?<!\r)\n", b"\r\n", raw))
-
-
-def _mail(*, sender: str, to: str, subject: str, body: str, **headers: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Message-ID"] = headers.pop("message_id", make_msgid(domain="mail.example"))
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    message.set_content(body)
-    return message
 
 
 def _approved(seller, address: str = SELLER_ADDRESS) -> MessagingPermission:
@@ -88,7 +76,7 @@ def test_a_buyer_reply_by_email_threads_into_the_case_and_the_copy_goes_out(
     reply = seller_replies(case, seller_owner, body="It ships today.")
     reply.refresh_from_db()
     buyer = case.buyer
-    message = _mail(
+    message = mail_message(
         sender=buyer.email,
         to=case.relationship.seller_alias,
         subject="Re: Delivery question",
@@ -117,7 +105,7 @@ def test_r11_a_seller_reply_from_an_approved_address_reaches_the_buyer(relay, se
     case = buyer_opens_case(seller=seller).case
     # the buyer's message came in by email: the seller's mail client answers that Message-ID
     Message.objects.filter(case=case).update(email_message_id="<first@mail.example>")
-    message = _mail(
+    message = mail_message(
         sender=f"Acme Support <{SELLER_ADDRESS}>",
         to=case.relationship.buyer_alias,
         subject="Re: Delivery question",
@@ -143,7 +131,7 @@ def test_r1_an_unknown_alias_is_refused_at_rcpt(relay, seller):
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
         _send(
             relay,
-            _mail(
+            mail_message(
                 sender="x@example.com", to="nobody@m.alphadiscounters.com", subject="Hi", body="x"
             ),
             to=NOBODY,
@@ -160,7 +148,9 @@ def test_r11_mail_from_an_unapproved_address_is_refused_and_bounced_with_the_rea
     subject = f"About order {case.order_number}"
     _send(
         relay,
-        _mail(sender=stranger, to=case.relationship.buyer_alias, subject=subject, body="Hello"),
+        mail_message(
+            sender=stranger, to=case.relationship.buyer_alias, subject=subject, body="Hello"
+        ),
         to=case.relationship.buyer_alias,
         sender=stranger,
     )
@@ -178,7 +168,9 @@ def test_r11_a_buyer_alias_takes_mail_only_from_that_buyer(relay, seller):
     other = BuyerFactory()
     _send(
         relay,
-        _mail(sender=other.email, to=case.relationship.seller_alias, subject="Hi", body="Hello"),
+        mail_message(
+            sender=other.email, to=case.relationship.seller_alias, subject="Hi", body="Hello"
+        ),
         to=case.relationship.seller_alias,
         sender=other.email,
     )
@@ -192,7 +184,9 @@ def test_the_same_message_id_to_the_same_alias_is_stored_once_and_to_two_aliases
     first = buyer_opens_case(seller=seller).case
     buyer = first.buyer
     second = buyer_opens_case(buyer=buyer).case  # another seller, another alias
-    message = _mail(sender=buyer.email, to=first.relationship.seller_alias, subject="Q", body="Hi")
+    message = mail_message(
+        sender=buyer.email, to=first.relationship.seller_alias, subject="Q", body="Hi"
+    )
     _send(relay, message, to=first.relationship.seller_alias, sender=buyer.email)
     _send(relay, message, to=first.relationship.seller_alias, sender=buyer.email)
     assert InboundMail.objects.count() == 1
@@ -209,7 +203,7 @@ def test_r9_mail_on_a_closed_case_is_bounced(relay, seller, seller_owner):
     buyer = case.buyer
     _send(
         relay,
-        _mail(
+        mail_message(
             sender=buyer.email,
             to=case.relationship.seller_alias,
             subject="Re: x",
@@ -231,7 +225,9 @@ def test_r7_a_proactive_seller_email_without_an_order_id_is_refused(relay, selle
     alias = order.relationship.buyer_alias
     _send(
         relay,
-        _mail(sender=SELLER_ADDRESS, to=alias, subject="Hello", body="A note about your order"),
+        mail_message(
+            sender=SELLER_ADDRESS, to=alias, subject="Hello", body="A note about your order"
+        ),
         to=alias,
         sender=SELLER_ADDRESS,
     )
@@ -258,7 +254,7 @@ def test_r3_important_in_an_email_subject_makes_it_critical_past_opt_out(
     text = subject.format(n=order.number)
     _send(
         relay,
-        _mail(sender=SELLER_ADDRESS, to=alias, subject=text, body="We deliver on Tuesday."),
+        mail_message(sender=SELLER_ADDRESS, to=alias, subject=text, body="We deliver on Tuesday."),
         to=alias,
         sender=SELLER_ADDRESS,
     )
@@ -274,7 +270,9 @@ def test_r3_important_in_an_email_subject_makes_it_critical_past_opt_out(
 
 def _hostile(buyer_email: str, alias: str) -> dict[str, bytes]:
     def mime(body: str, **kw: str) -> bytes:
-        return _mail(sender=buyer_email, to=alias, subject="Hostile", body=body, **kw).as_bytes()
+        return mail_message(
+            sender=buyer_email, to=alias, subject="Hostile", body=body, **kw
+        ).as_bytes()
 
     latin = (
         f"From: {buyer_email}\r\nTo: {alias}\r\nSubject: =?iso-8859-1?q?Gr=FC=DFe_aus_K=F6ln?=\r\n"
@@ -307,7 +305,7 @@ def _hostile(buyer_email: str, alias: str) -> dict[str, bytes]:
     ).encode()
 
     def with_file(name: str, content: bytes, message_id: str) -> bytes:
-        message = _mail(
+        message = mail_message(
             sender=buyer_email, to=alias, subject="File", body="See file", message_id=message_id
         )
         message.add_attachment(
@@ -392,10 +390,10 @@ def test_the_relay_advertises_a_size_limit_big_enough_for_a_7_mb_attachment(rela
 # ---- the webhook
 
 
-def test_the_inbound_webhook_needs_the_token_and_stores_the_mail(client, settings, seller):
+def test_the_inbound_webhook_needs_the_token_and_stores_themail_message(client, settings, seller):
     settings.INBOUND_EMAIL_TOKEN = "s3cret-token"
     case = buyer_opens_case(seller=seller).case
-    raw = _mail(
+    raw = mail_message(
         sender=case.buyer.email, to=case.relationship.seller_alias, subject="Q", body="Via webhook"
     ).as_bytes()
     url = reverse("messaging:inbound_webhook")

@@ -6,31 +6,16 @@ tests/messaging/email/test_email_inbound.py (its relay fixture, copied)."""
 
 import re
 import smtplib
-from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 import pytest
 
 from core.text import ELLIPSIS
-from messaging.email.relay import relay_connection_close, relay_controller
 from messaging.models import SUBJECT_MAX_LENGTH, InboundMail
-from scripts.processes import free_port
 from tests.messaging.helpers import buyer_opens_case, seller_replies
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def relay() -> Iterator[tuple[str, int]]:
-    port = free_port()
-    controller = relay_controller(host="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield "127.0.0.1", port
-    finally:
-        controller.stop()
-        relay_connection_close()
 
 
 def _send(relay: tuple[str, int], message: EmailMessage, *, to: str, sender: str) -> None:
