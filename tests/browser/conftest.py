@@ -4,6 +4,7 @@ Without a browser these tests skip with a notice, except under CI=true where tha
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,14 @@ def sign_in(page, email: str, password: str = DEFAULT_PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
+
+
+def wait_until(page, expression: str, timeout_s: float = 10) -> None:
+    """Wait until the JavaScript `expression` is true in the page. Not `page.wait_for_function`:
+    when its predicate is not true at once it polls with eval, which our Content Security Policy
+    blocks (script-src 'self'), so it failed only when the page was slow. `page.evaluate` runs
+    through the DevTools protocol, which the policy does not apply to."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {expression}"
+        page.wait_for_timeout(50)

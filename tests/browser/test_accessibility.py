@@ -19,7 +19,7 @@ from cases.services import case_change_state_by_seller
 from messaging.moderation.services.flags import message_report
 from messaging.sending import services
 from orders.models import OrderStatus
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_until
 from tests.factories import (
     BuyerFactory,
     OrderFactory,
@@ -178,7 +178,7 @@ def test_skip_link_is_the_first_stop_and_moves_to_the_main_content(page, live_se
     assert skip.is_visible()
     assert skip.inner_text() == "Skip to main content"
     page.keyboard.press("Enter")
-    page.wait_for_function("() => location.hash === '#main'")
+    wait_until(page, "location.hash === '#main'")
     page.keyboard.press("Tab")
     # the next stop is inside <main>, past the navigation
     assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.models import SellerMembership
 from messaging.models import ResponseState
+from tests.browser.conftest import wait_until
 from tests.factories import DEFAULT_PASSWORD, SellerAccountFactory, seller_user
 from tests.messaging.helpers import buyer_opens_case, buyer_replies, seller_replies
 
@@ -88,7 +89,7 @@ def test_a_buyer_message_shows_up_in_the_open_inbox_without_a_reload(page, shop,
     expect(page.locator(".case-row")).to_have_count(14)
     page.evaluate("window.__stillTheSamePage = true")
     page.mouse.wheel(0, 400)
-    page.wait_for_function("window.scrollY > 0")
+    wait_until(page, "window.scrollY > 0")
     scrolled = page.evaluate("window.scrollY")
     first_row = page.locator(".case-row").first.text_content()
 
