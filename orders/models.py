@@ -148,6 +148,11 @@ class OrderStatusChange(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(max_length=10, choices=OrderStatus.choices)
     changed_at = models.DateTimeField(default=timezone.now)
+    # The seller's owner or member who made the change; empty for the marketplace, a carrier's
+    # event or the demo data.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["changed_at", "id"]

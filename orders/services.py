@@ -94,8 +94,10 @@ def _order_volume_refresh(*, seller_id: int, placed_at: datetime) -> None:
 
 
 @transaction.atomic
-def order_set_status(*, order: Order, status: OrderStatus, at: datetime | None = None) -> Order:
-    """Move an order to a status and record the time of the change."""
+def order_set_status(
+    *, order: Order, status: OrderStatus, at: datetime | None = None, actor: User | None = None
+) -> Order:
+    """Move an order to a status and record the time of the change and who made it."""
     at = at or timezone.now()
     order.status = status
     order.status_changed_at = at
@@ -105,5 +107,5 @@ def order_set_status(*, order: Order, status: OrderStatus, at: datetime | None =
         setattr(order, timestamp_field, at)
         fields.append(timestamp_field)
     order.save(update_fields=fields)
-    OrderStatusChange.objects.create(order=order, status=status, changed_at=at)
+    OrderStatusChange.objects.create(order=order, status=status, changed_at=at, changed_by=actor)
     return order
