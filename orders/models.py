@@ -159,3 +159,7 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} → {self.get_status_display()} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+# The order side's sub-packages keep their models with their code; they belong to this app.
+from orders.adjustments.models import Refund  # noqa: E402, F401
