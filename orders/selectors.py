@@ -15,7 +15,7 @@ from accounts.models import Relationship, SellerAccount, User
 from core.pagination import CappedPage, capped_page_of, capped_page_sql, page_number_for
 from core.rows import fields_in_model_order
 from core.trigram import covering_trigrams
-from orders.models import Order, OrderItem, Product
+from orders.models import Order, OrderItem, OrderStatusChange, Product
 from orders.numbers import order_number_digits
 
 _ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("product__category"))
@@ -246,20 +246,26 @@ _ORDER_ITEM_LINES_SQL = """
 """
 
 
+# The seller's order page says who changed each status (the buyer's does not).
+_STATUS_CHANGES_WITH_WHO = Prefetch(
+    "status_changes", queryset=OrderStatusChange.objects.select_related("changed_by")
+)
+
+
 def order_scope_for_seller(*, seller: SellerAccount) -> QuerySet[Order]:
     """The seller's orders with what the order page shows; another seller's order is simply
     not in it (views answer 404)."""
     return (
         Order.objects.filter(seller=seller)
-        .select_related("relationship", "buyer", "seller")
-        .prefetch_related(_ITEMS, "status_changes")
+        .select_related("relationship", "buyer", "seller", "shipment__confirmed_by")
+        .prefetch_related(_ITEMS, _STATUS_CHANGES_WITH_WHO)
     )
 
 
 def order_list_for_buyer(*, buyer: User) -> QuerySet[Order]:
     return (
         Order.objects.filter(buyer=buyer)
-        .select_related("seller", "relationship")
+        .select_related("seller", "relationship", "shipment")
         .prefetch_related(_ITEMS)
     )
 
@@ -268,7 +274,7 @@ def order_scope_for_buyer(*, buyer: User) -> QuerySet[Order]:
     """The buyer's own orders with what the order page shows."""
     return (
         Order.objects.filter(buyer=buyer)
-        .select_related("relationship", "seller")
+        .select_related("relationship", "seller", "shipment")
         .prefetch_related(_ITEMS, "status_changes")
     )
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from orders import (
     converters,  # noqa: F401  (registers <order_number:…>)
@@ -15,4 +15,5 @@ urlpatterns = [
     path(
         "buyer/orders/<order_number:number>/", views.buyer_order_detail, name="buyer_order_detail"
     ),
+    path("", include("orders.shipping.urls")),
 ]

@@ -227,6 +227,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # The inbound webhook (POST /email/inbound/) answers only this bearer token; empty disables it.
 INBOUND_EMAIL_TOKEN = env("INBOUND_EMAIL_TOKEN", default="")
+# Carriers' delivery events (POST /carriers/events/): one bearer token per carrier, e.g.
+# "ups=…,dhl=…" (keys: orders.shipping.models.Carrier values); empty turns the endpoint off.
+CARRIER_EVENT_TOKENS = env.dict("CARRIER_EVENT_TOKENS", default={})
 # The largest inbound mail, by either channel: the SMTP relay's SIZE and the webhook's body cap.
 # A 7 MB attachment (R13) grows by a third in base64, with the text and headers besides.
 MESSAGING_RELAY_MAX_BYTES = env.int("MESSAGING_RELAY_MAX_BYTES", default=16 * 1024 * 1024)

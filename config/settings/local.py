@@ -6,6 +6,7 @@ os.environ.setdefault("SECRET_KEY", "local-development-only-not-secret")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 os.environ.setdefault("INBOUND_EMAIL_TOKEN", "local-inbound-token")
+os.environ.setdefault("CARRIER_EVENT_TOKENS", "ups=local-ups-token,dhl=local-dhl-token")
 
 from pathlib import Path  # noqa: E402
 
