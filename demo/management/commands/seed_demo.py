@@ -29,6 +29,7 @@ from demo.reference import (
     sellers_ensure,
     staff_ensure,
 )
+from demo.shipping import demo_shipments_play
 from demo.stories import demo_stories_play
 from messaging.performance.services import response_metrics_compute
 
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             staff = staff_ensure()
             orders_ensure(random.Random(seed), sellers, buyers, now)
         demo_stories_play(sellers=sellers, buyers=buyers, now=now, seed=seed + 1)
+        demo_shipments_play(seller=sellers[0], now=now)
         with transaction.atomic():
             email_channel_ensure(sellers[0])
         if orders:
