@@ -163,4 +163,5 @@ class OrderStatusChange(models.Model):
 
 # The order side's sub-packages keep their models with their code; they belong to this app.
 from orders.adjustments.models import Refund  # noqa: E402, F401
+from orders.returns.models import ReturnRequest  # noqa: E402, F401
 from orders.shipping.models import CarrierEvent, Shipment  # noqa: E402, F401

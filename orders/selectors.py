@@ -17,6 +17,7 @@ from core.rows import fields_in_model_order
 from core.trigram import covering_trigrams
 from orders.models import Order, OrderItem, OrderStatusChange, Product
 from orders.numbers import order_number_digits
+from orders.returns.models import OPEN_RETURN_STATUSES
 
 _ITEMS = Prefetch("items", queryset=OrderItem.objects.select_related("product__category"))
 # A trigram index can narrow by 3 characters or more.
@@ -283,11 +284,14 @@ CATEGORY_FLAGS = ("customizable", "scheduled_delivery", "warranty")
 
 
 def order_category_flags(order: Order) -> frozenset[str]:
-    """The category flags (R5) any item of the order carries."""
+    """The category flags (R5) any item of the order carries, and "open_return" while the buyer
+    has an open return (R29: the Return-related question needs one)."""
     flags: set[str] = set()
     for item in order.items.select_related("product__category"):
         category = item.product.category
         flags.update(flag for flag in CATEGORY_FLAGS if getattr(category, flag))
+    if order.return_requests.filter(status__in=OPEN_RETURN_STATUSES).exists():
+        flags.add("open_return")
     return frozenset(flags)
 
 

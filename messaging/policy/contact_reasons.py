@@ -35,7 +35,8 @@ CONTACT_REASON_RULES: tuple[ContactReasonRule, ...] = (
           ["unshipped", "shipped"]),
     _rule("additional_information", "Additional information required", False,
           ["unshipped", "shipped", "delivered"]),
-    _rule("return_question", "Return-related question", False, ["delivered"]),
+    # R29: only while the buyer has an open return ("open_return", orders.selectors).
+    _rule("return_question", "Return-related question", False, ["delivered"], "open_return"),
     _rule("warranty", "Warranty information", False, ["delivered"], "warranty"),
     _rule("invoice", "Invoice", False, ["shipped", "delivered"]),
 )  # fmt: skip
@@ -50,6 +51,7 @@ CATEGORY_FLAG_LABELS = {
     "customizable": "a customizable item (e.g. Handmade)",
     "scheduled_delivery": "an item delivered by appointment (e.g. Furniture, Large Appliances)",
     "warranty": "an item with a warranty (e.g. Electronics)",
+    "open_return": "an open return request from the buyer",
 }
 STATUS_LABELS = {
     "pending": "Pending",
