@@ -48,8 +48,9 @@ SECTIONS: tuple[PolicySection, ...] = (
     ),
     _section(
         "R3", "critical-messages", "Critical messages",
-        "Three contact reasons are critical: a product customization question, delivery "
-        "scheduling and a shipping address issue. Critical messages reach buyers who opted out "
+        "Four contact reasons are critical: a product customization question, delivery "
+        "scheduling, a shipping address issue and a problem with order (after you canceled "
+        "it). Critical messages reach buyers who opted out "
         "of unsolicited messages. On Contact Buyer you choose one of these reasons, and the "
         "subject is marked “[Important]” for you; from your email client, put “[Important]” in "
         "the subject.",
@@ -75,7 +76,9 @@ SECTIONS: tuple[PolicySection, ...] = (
         "warranty information (delivered, with an item under warranty) and invoice (shipped or "
         "delivered).",
         "Reasons that do not fit are shown greyed, with why. Pending orders (payment not yet "
-        "cleared) and canceled orders offer none.",
+        "cleared) offer none. A canceled order offers only “Problem with Order”, and only "
+        "when you canceled it in Manage Orders with the reason No inventory or Could not "
+        "ship.",
     ),
     _section(
         "R6", "thirty-day-window", "30 days after an order is complete",
@@ -202,6 +205,22 @@ SECTIONS: tuple[PolicySection, ...] = (
         "R25", "kept-messages", "Messages are kept",
         "Messages and attachments are kept so that disputes can be resolved: neither buyers "
         "nor sellers can delete them, and AlphaDiscounters staff can read every conversation.",
+    ),
+    _section(
+        "R31", "problem-with-order", "Problem with Order",
+        "When you cannot ship an order, first cancel it in Manage Orders with the reason No "
+        "inventory or Could not ship: that refunds the full amount, and AlphaDiscounters "
+        "sends the buyer the cancellation and refund notice. Then Contact Buyer offers "
+        "“Problem with Order”, started from our text in the buyer's language.",
+        "The message must confirm the adjustment and name its reason. We check that the "
+        "subject or body says the order was canceled or refunded (a word such as canceled, "
+        "refund, storniert, erstattet, annulé, remboursé, cancelado, reembolso, キャンセル or "
+        "返金) and names the reason: its words (No inventory, Could not ship) or a common "
+        "phrase for it, such as out of stock, sold out, ausverkauft, rupture de stock, "
+        "agotado or 在庫切れ for No inventory, and could not ship, unable to ship, nicht "
+        "versenden, impossible d'expédier, no pudimos enviar or 発送できません for Could not "
+        "ship. Case and accents do not matter. A message without both is refused, with what "
+        "is missing.",
     ),
 )  # fmt: skip
 

@@ -15,6 +15,7 @@ from accounts.models import Relationship, SellerAccount, User
 from core.pagination import CappedPage, capped_page_of, capped_page_sql, page_number_for
 from core.rows import fields_in_model_order
 from core.trigram import covering_trigrams
+from orders.adjustments.selectors import UNAVAILABLE_REASONS, order_cancel_reason
 from orders.models import Order, OrderItem, OrderStatusChange, Product
 from orders.numbers import order_number_digits
 from orders.returns.models import OPEN_RETURN_STATUSES
@@ -281,6 +282,8 @@ def order_scope_for_buyer(*, buyer: User) -> QuerySet[Order]:
 
 
 CATEGORY_FLAGS = ("customizable", "scheduled_delivery", "warranty")
+# R28: the seller canceled the order for No inventory or Could not ship (Problem with Order).
+ADJUSTED_UNAVAILABLE = "adjusted_unavailable"
 
 
 def order_category_flags(order: Order) -> frozenset[str]:
@@ -290,6 +293,8 @@ def order_category_flags(order: Order) -> frozenset[str]:
     for item in order.items.select_related("product__category"):
         category = item.product.category
         flags.update(flag for flag in CATEGORY_FLAGS if getattr(category, flag))
+    if order_cancel_reason(order) in UNAVAILABLE_REASONS:
+        flags.add(ADJUSTED_UNAVAILABLE)
     if order.return_requests.filter(status__in=OPEN_RETURN_STATUSES).exists():
         flags.add("open_return")
     return frozenset(flags)

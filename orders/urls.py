@@ -16,4 +16,5 @@ urlpatterns = [
         "buyer/orders/<order_number:number>/", views.buyer_order_detail, name="buyer_order_detail"
     ),
     path("", include("orders.shipping.urls")),
+    path("", include("orders.adjustments.urls")),
 ]

@@ -1,12 +1,14 @@
 """R23 placeholders in template texts, as pure functions: strings in, text or a refusal out.
 
-A placeholder is a name in braces, `{order_number}`. Four exist; they are filled from the case
+A placeholder is a name in braces, `{order_number}`. Five exist; they are filled from the case
 and order a template is inserted for:
 
 * `{buyer_name}`: the order's ship-to name;
 * `{order_number}`: the order ID (123-1234567-1234567);
 * `{business_name}`: the seller's business name;
-* `{product_name}`: the product the case is about, else the order's products.
+* `{product_name}`: the product the case is about, else the order's products;
+* `{adjustment_reason}`: the reason the seller canceled the order for, in the words of the
+  language the text is filled in (only once it is canceled in Manage Orders).
 
 Any other name in braces (`{buyer}`, `{tracking}`) is an unknown placeholder: refused when a
 template is saved, never filled and never sent literally. Braces around anything that is not a
@@ -26,6 +28,8 @@ PLACEHOLDERS: dict[str, str] = {
     "order_number": "the order ID",
     "business_name": "your business name",
     "product_name": "the product's name",
+    # R28: only on an order the seller canceled with a reason (Problem with Order).
+    "adjustment_reason": "the reason you canceled the order for",
 }
 PLACEHOLDER_RE = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 

@@ -1,5 +1,6 @@
 """The platform templates AlphaDiscounters starts with (R23): one per Contact Buyer reason (R5,
-in the order of `messaging.policy.CONTACT_REASON_RULES`) and the review request (R17), each in
+in the order of `messaging.policy.CONTACT_REASON_RULES`; templates_app/0005 added Problem with
+Order) and the review request (R17), each in
 English, German, French, Spanish and Japanese.
 
 The data migration templates_app/0003 installs them; staff edit them in the admin afterwards,
@@ -391,6 +392,56 @@ PLATFORM_TEMPLATES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "{buyer_name} 様\n\n"
                 "ご注文 {order_number} の請求書を添付いたします。会社名や登録番号など、記載内容の"
                 "変更が必要な場合は、このメッセージにご返信ください。\n\n"
+                "{business_name}",
+            ),
+        },
+    ),
+    "problem_with_order": (
+        "Problem with Order",
+        {
+            "en": (
+                "Your order {order_number} was canceled and refunded",
+                "Hello {buyer_name},\n\n"
+                "We are sorry: we had to cancel your order {order_number} and have refunded the "
+                "full amount. Reason: {adjustment_reason}.\n\n"
+                "The refund goes back to your original payment method; you can follow it under "
+                "Your Account on AlphaDiscounters.\n\n"
+                "Kind regards,\n{business_name}",
+            ),
+            "de": (
+                "Ihre Bestellung {order_number} wurde storniert und erstattet",
+                "Hallo {buyer_name},\n\n"
+                "es tut uns leid: Wir mussten Ihre Bestellung {order_number} stornieren und haben "
+                "den vollen Betrag erstattet. Grund: {adjustment_reason}.\n\n"
+                "Die Erstattung erfolgt über Ihre ursprüngliche Zahlungsmethode; Sie können sie "
+                "unter „Mein Konto“ bei AlphaDiscounters verfolgen.\n\n"
+                "Mit freundlichen Grüßen\n{business_name}",
+            ),
+            "fr": (
+                "Votre commande {order_number} a été annulée et remboursée",
+                "Bonjour {buyer_name},\n\n"
+                "Nous sommes désolés : nous avons dû annuler votre commande {order_number} et "
+                "vous avons remboursé le montant total. Motif : {adjustment_reason}.\n\n"
+                "Le remboursement est effectué sur votre moyen de paiement d'origine ; vous "
+                "pouvez le suivre dans « Votre compte » sur AlphaDiscounters.\n\n"
+                "Cordialement,\n{business_name}",
+            ),
+            "es": (
+                "Tu pedido {order_number} se ha cancelado y reembolsado",
+                "Hola, {buyer_name}:\n\n"
+                "Lo sentimos: hemos tenido que cancelar tu pedido {order_number} y te hemos "
+                "reembolsado el importe total. Motivo: {adjustment_reason}.\n\n"
+                "El reembolso se hace en tu método de pago original; puedes seguirlo en «Tu "
+                "cuenta» en AlphaDiscounters.\n\n"
+                "Un saludo,\n{business_name}",
+            ),
+            "ja": (
+                "ご注文 {order_number} のキャンセルと返金について",
+                "{buyer_name} 様\n\n"
+                "申し訳ございません。ご注文 {order_number} をキャンセルし、全額を返金いたしました。"
+                "理由：{adjustment_reason}。\n\n"
+                "返金は元のお支払い方法に戻されます。AlphaDiscounters の「アカウントサービス」で"
+                "ご確認いただけます。\n\n"
                 "{business_name}",
             ),
         },

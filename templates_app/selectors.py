@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from accounts.models import BuyerProfile, SellerAccount
 from cases.models import Case
 from core.refusals import Refusal
+from orders.adjustments.models import RefundReason
+from orders.adjustments.selectors import order_cancel_reason
 from orders.models import Order, OrderItem
 from templates_app.models import (
     FALLBACK_LANGUAGE,
@@ -102,12 +104,19 @@ def _product_names(titles: Iterable[str]) -> str | None:
     return ", ".join(names) if names else None
 
 
+def _adjustment_reason_words(order: Order | None) -> str | None:
+    """The reason the seller canceled the order for, in the active language (R28), or None."""
+    reason = order_cancel_reason(order) if order is not None else ""
+    return str(RefundReason(reason).label) if reason else None
+
+
 def placeholder_values(
     *, seller: SellerAccount, order: Order | None = None, case: Case | None = None
 ) -> PlaceholderValues:
     """R23: `{buyer_name}` is the order's ship-to name, `{order_number}` its ID,
     `{business_name}` the seller's, `{product_name}` the product the case is about or else the
-    order's products. A case without an order ("Ask a question", R24) has no order values."""
+    order's products, `{adjustment_reason}` the reason a canceled order was canceled for. A
+    case without an order ("Ask a question", R24) has no order values."""
     if case is not None and order is None:
         order = case.order
     product = case.product if case is not None else None
@@ -126,6 +135,7 @@ def placeholder_values(
             "order_number": order.number if order is not None else None,
             "business_name": seller.business_name,
             "product_name": _product_names(titles),
+            "adjustment_reason": _adjustment_reason_words(order),
         },
         why_missing="" if order is not None else NO_ORDER_WHY,
     )

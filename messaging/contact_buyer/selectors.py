@@ -12,11 +12,10 @@ from orders.selectors import order_category_flags
 
 def contact_reasons_for(order: Order) -> list[policy.ReasonAvailability]:
     """R5 for one order, as the Contact Buyer page shows it."""
-    if order.status in (OrderStatus.PENDING, OrderStatus.CANCELED):
+    flags = order_category_flags(order)
+    if policy.offers_no_reason(status=order.status, category_flags=flags):
         return []
-    return policy.contact_reasons_for_order(
-        status=order.status, category_flags=order_category_flags(order)
-    )
+    return policy.contact_reasons_for_order(status=order.status, category_flags=flags)
 
 
 def contact_buyer_refusal(order: Order) -> Refusal | None:
@@ -26,6 +25,10 @@ def contact_buyer_refusal(order: Order) -> Refusal | None:
         order_number=order.number,
         completed_at=order.completed_at,
         now=timezone.now(),
+        # Only a canceled order's flags decide here (R28: Problem with Order).
+        category_flags=(
+            order_category_flags(order) if order.status == OrderStatus.CANCELED else frozenset()
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import BuyerProfile, User
 from core.refusals import MessageRefused, Refusal
@@ -44,7 +44,9 @@ def _platform_subject_body(*, key: str, order: Order, language: str) -> tuple[st
     text = template_selectors.platform_text(key=key, language=language)
     if text is None:
         raise MessageRefused(Refusal(rule="R23", message=PLATFORM_TEXT_MISSING_MSG.format(key=key)))
-    values = template_selectors.placeholder_values(seller=order.seller, order=order)
+    # The values in the text's language too: {adjustment_reason} is words (R28).
+    with translation.override(text.language):
+        values = template_selectors.placeholder_values(seller=order.seller, order=order)
     why = values.why_missing
     subject, subject_refusal = fill_placeholders(text.subject, values.values, why_missing=why)
     body, body_refusal = fill_placeholders(text.body, values.values, why_missing=why)

@@ -9,6 +9,7 @@ By subject:
 - `contact_reasons`: what a proactive seller message may be about, critical ones (R5, R3);
 - `seller_limits`: opt-out (R2), the 30-day window and the order ID (R6, R7), the daily limit
   (R8), the review request (R17);
+- `problem_with_order`: a Problem with Order message confirms the adjustment (R31);
 - `judge`: `judge(SendFacts)`, which applies them all in one order for every channel.
 
 Callers use `messaging.policy.<name>`; every public name of the four is importable from here.
@@ -37,6 +38,7 @@ from messaging.policy.contact_reasons import (
     contact_reasons_for_order,
     is_critical,
     no_reasons_message,
+    offers_no_reason,
     refuse_contact_reason,
     refuse_important_mark,
     subject_with_order_id,
@@ -48,6 +50,10 @@ from messaging.policy.judge import (
     SendFacts,
     Verdict,
     judge,
+)
+from messaging.policy.problem_with_order import (
+    PROBLEM_WITH_ORDER_REASON,
+    refuse_unconfirmed_adjustment,
 )
 from messaging.policy.seller_limits import (
     DAILY_LIMIT_BASE,
@@ -121,6 +127,9 @@ __all__ = [
     "is_critical",
     "judge",
     "no_reasons_message",
+    "offers_no_reason",
+    "PROBLEM_WITH_ORDER_REASON",
+    "refuse_unconfirmed_adjustment",
     "refuse_contact_buyer",
     "refuse_contact_reason",
     "refuse_daily_limit",

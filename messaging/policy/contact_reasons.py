@@ -39,6 +39,10 @@ CONTACT_REASON_RULES: tuple[ContactReasonRule, ...] = (
     _rule("return_question", "Return-related question", False, ["delivered"], "open_return"),
     _rule("warranty", "Warranty information", False, ["delivered"], "warranty"),
     _rule("invoice", "Invoice", False, ["shipped", "delivered"]),
+    # R28: once the seller canceled the order for No inventory or Could not ship; the message
+    # must confirm that (R31, messaging.policy.problem_with_order).
+    _rule("problem_with_order", "Problem with Order", True, ["canceled"],
+          "adjusted_unavailable"),
 )  # fmt: skip
 CONTACT_REASONS = {rule.key: rule for rule in CONTACT_REASON_RULES}
 CRITICAL_REASONS = frozenset(rule.key for rule in CONTACT_REASON_RULES if rule.critical)
@@ -51,6 +55,8 @@ CATEGORY_FLAG_LABELS = {
     "customizable": "a customizable item (e.g. Handmade)",
     "scheduled_delivery": "an item delivered by appointment (e.g. Furniture, Large Appliances)",
     "warranty": "an item with a warranty (e.g. Electronics)",
+    "adjusted_unavailable": "a cancellation in Manage Orders with the reason No inventory or "
+    "Could not ship",
     "open_return": "an open return request from the buyer",
 }
 STATUS_LABELS = {
@@ -64,7 +70,14 @@ NO_REASONS_PENDING_MSG = (
     "Payment for this order has not cleared yet (Pending): you can contact the buyer once it is "
     "Unshipped."
 )
-NO_REASONS_CANCELED_MSG = "This order was canceled: there is nothing to contact the buyer about."
+NO_REASONS_CANCELED_MSG = (
+    "This order was canceled, and not for No inventory or Could not ship: there is nothing to "
+    "contact the buyer about. AlphaDiscounters has sent the buyer the cancellation and refund "
+    "notice."
+)
+# The flag (orders.selectors.order_category_flags) of an order the seller canceled for No
+# inventory or Could not ship: it offers Problem with Order.
+ADJUSTED_UNAVAILABLE_FLAG = "adjusted_unavailable"
 REASON_UNAVAILABLE_MSG = "“{label}” is not available for this order: {why}."
 
 
@@ -78,6 +91,8 @@ class ReasonAvailability:
 
 
 def _status_phrase(statuses: frozenset[str]) -> str:
+    if statuses == frozenset({"canceled"}):
+        return "available once you cancel the order in Manage Orders"
     if statuses == frozenset({"delivered"}):
         return "available after delivery"
     names = [STATUS_LABELS[s] for s in ("unshipped", "shipped", "delivered") if s in statuses]
@@ -104,11 +119,19 @@ def no_reasons_message(*, status: str) -> str:
     return {"pending": NO_REASONS_PENDING_MSG, "canceled": NO_REASONS_CANCELED_MSG}.get(status, "")
 
 
+def offers_no_reason(*, status: str, category_flags: frozenset[str] | set[str]) -> bool:
+    """R5, R28: a Pending order offers no contact reason; a canceled one only Problem with
+    Order, after the seller canceled it for No inventory or Could not ship."""
+    return status == "pending" or (
+        status == "canceled" and ADJUSTED_UNAVAILABLE_FLAG not in category_flags
+    )
+
+
 def refuse_contact_reason(
     *, reason: str, status: str, category_flags: frozenset[str] | set[str]
 ) -> Refusal | None:
     """R5: the reason must be offered for this order's status and categories."""
-    if status in ("pending", "canceled"):
+    if offers_no_reason(status=status, category_flags=category_flags):
         return Refusal(rule="R5", message=no_reasons_message(status=status))
     for option in contact_reasons_for_order(status=status, category_flags=category_flags):
         if option.key == reason:
@@ -122,8 +145,9 @@ def refuse_contact_reason(
 
 IMPORTANT_MARK_MISUSED_MSG = (
     "“[Important]” marks critical messages only, and it is added for you when you choose a "
-    "critical contact reason (product customization question, delivery scheduling or shipping "
-    "address issue). Remove it from the subject, or choose a critical reason."
+    "critical contact reason (product customization question, delivery scheduling, shipping "
+    "address issue or problem with order). Remove it from the subject, or choose a critical "
+    "reason."
 )
 
 

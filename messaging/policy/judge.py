@@ -8,6 +8,10 @@ from cases.policy import refuse_new_message
 from core.refusals import Refusal
 from messaging.policy.buyer_contact import refuse_not_accepting, refuse_seller_to_seller
 from messaging.policy.contact_reasons import refuse_contact_reason, refuse_important_mark
+from messaging.policy.problem_with_order import (
+    PROBLEM_WITH_ORDER_REASON,
+    refuse_unconfirmed_adjustment,
+)
 from messaging.policy.seller_limits import (
     DAILY_LIMIT_BASE,
     REVIEW_REQUEST_REASON,
@@ -63,6 +67,8 @@ class SendFacts:
     live: bool = False
     # Started from a seller or platform template (R23): no placeholder may be left in it.
     from_template: bool = False
+    # Seller messages: the reason code the seller canceled the order with (R31), or "".
+    adjustment_reason: str = ""
 
     @property
     def proactive(self) -> bool:
@@ -127,6 +133,12 @@ def _refusals(facts: SendFacts) -> Iterator[Refusal | None]:
                 status=facts.order_status,
                 category_flags=facts.category_flags,
             )
+            if facts.contact_reason == PROBLEM_WITH_ORDER_REASON:
+                yield refuse_unconfirmed_adjustment(
+                    subject=facts.subject,
+                    body_text=facts.body_text,
+                    adjustment_reason=facts.adjustment_reason,
+                )
         yield refuse_outside_window(
             order_number=facts.order_number, completed_at=facts.order_completed_at, now=facts.now
         )

@@ -4,7 +4,7 @@ ID of a new conversation (R6, R7), the daily limit (R8) and the review request (
 from datetime import datetime, timedelta
 
 from core.refusals import Refusal
-from messaging.policy.contact_reasons import no_reasons_message
+from messaging.policy.contact_reasons import no_reasons_message, offers_no_reason
 
 # ---- R2 opt-out
 
@@ -67,12 +67,18 @@ def refuse_outside_window(
 
 
 def refuse_contact_buyer(
-    *, status: str, order_number: str, completed_at: datetime | None, now: datetime
+    *,
+    status: str,
+    order_number: str,
+    completed_at: datetime | None,
+    now: datetime,
+    category_flags: frozenset[str] | set[str] = frozenset(),
 ) -> Refusal | None:
     """Whether Contact Buyer is possible for this order at all, before anyone writes: Pending
-    and Canceled orders offer no reason (R5), and 30 days after completion the window has
-    closed (R6)."""
-    if status in ("pending", "canceled"):
+    and Canceled orders offer no reason (R5; a canceled one offers Problem with Order after a
+    cancellation for No inventory or Could not ship, R28), and 30 days after completion the
+    window has closed (R6)."""
+    if offers_no_reason(status=status, category_flags=category_flags):
         return Refusal(rule="R5", message=no_reasons_message(status=status))
     return refuse_outside_window(order_number=order_number, completed_at=completed_at, now=now)
 

@@ -4,28 +4,28 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RefundReason(models.TextChoices):
     """The reason codes of an order adjustment: codes in the data (as the marketplace's
-    adjustment feeds spell them), words for people."""
+    adjustment feeds spell them), words for people, in the buyer's language in their notices."""
 
-    NO_INVENTORY = "NoInventory", _("No inventory")
-    COULD_NOT_SHIP = "CouldNotShip", _("Could not ship")
-    BUYER_CANCELED = "BuyerCanceled", _("Buyer canceled")
-    GENERAL_ADJUSTMENT = "GeneralAdjustment", _("General adjustment")
+    NO_INVENTORY = "NoInventory", pgettext_lazy("refund reason", "No inventory")
+    COULD_NOT_SHIP = "CouldNotShip", pgettext_lazy("refund reason", "Could not ship")
+    BUYER_CANCELED = "BuyerCanceled", pgettext_lazy("refund reason", "Buyer canceled")
+    GENERAL_ADJUSTMENT = "GeneralAdjustment", pgettext_lazy("refund reason", "General adjustment")
     SHIPPING_ADDRESS_UNDELIVERABLE = (
         "ShippingAddressUndeliverable",
-        _("Shipping address undeliverable"),
+        pgettext_lazy("refund reason", "Shipping address undeliverable"),
     )
-    CUSTOMER_EXCHANGE = "CustomerExchange", _("Customer exchange")
-    PRICE_ERROR = "PriceError", _("Price error")
+    CUSTOMER_EXCHANGE = "CustomerExchange", pgettext_lazy("refund reason", "Customer exchange")
+    PRICE_ERROR = "PriceError", pgettext_lazy("refund reason", "Price error")
 
 
 class RefundSource(models.TextChoices):
-    ADJUSTMENT = "adjustment", _("Order adjustment")
-    RETURN = "return", _("Return")
+    ADJUSTMENT = "adjustment", "Order adjustment"
+    RETURN = "return", "Return"
 
 
 class Refund(models.Model):

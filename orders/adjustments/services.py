@@ -5,27 +5,20 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SellerMembership, User
 from orders.adjustments.models import Refund, RefundReason, RefundSource
-from orders.adjustments.selectors import order_refundable_amount
+from orders.adjustments.selectors import order_cancel_refusal, order_refundable_amount
 from orders.events import OrderEvent, OrderEventKind, order_event_emit
 from orders.models import Order, OrderStatus
 from orders.services import order_set_status
 
-REFUND_NOT_POSITIVE = _("Enter an amount greater than zero.")
-REFUND_TOO_MUCH = _("Only %(left)s %(currency)s is left to refund on this order.")
-REFUND_CENTS = _("Enter the amount with at most two decimals, like 12.50.")
-REFUND_NOTHING_LEFT = _("This order has been refunded in full already.")
-REFUND_REASON_UNKNOWN = _("Choose a reason from the list.")
-CANCEL_SHIPPED = _(
-    "This order has shipped, so it cannot be canceled. Refund it through Manage Returns "
-    "once the buyer returns it."
-)
-CANCEL_ALREADY = _("This order is canceled already.")
+REFUND_NOT_POSITIVE = "Enter an amount greater than zero."
+REFUND_TOO_MUCH = "Only %(left)s %(currency)s is left to refund on this order."
+REFUND_CENTS = "Enter the amount with at most two decimals, like 12.50."
+REFUND_NOTHING_LEFT = "This order has been refunded in full already."
+REFUND_REASON_UNKNOWN = "Choose a reason from the list."
 NOT_YOUR_ORDER = "Only the seller's owner or members may change its orders."
-CANCELABLE = (OrderStatus.PENDING, OrderStatus.UNSHIPPED)
 
 
 def _check_actor(*, order: Order, actor: User | None) -> None:
@@ -114,10 +107,10 @@ def order_cancel(*, order: Order, actor: User | None, reason: str) -> Refund | N
     if reason not in RefundReason.values:
         raise ValidationError(REFUND_REASON_UNKNOWN, code="reason")
     locked = _locked(order)
-    if locked.status == OrderStatus.CANCELED:
-        raise ValidationError(CANCEL_ALREADY, code="canceled")
-    if locked.status not in CANCELABLE:
-        raise ValidationError(CANCEL_SHIPPED, code="shipped")
+    refusal = order_cancel_refusal(locked)
+    if refusal:
+        code = "canceled" if locked.status == OrderStatus.CANCELED else "shipped"
+        raise ValidationError(refusal, code=code)
     left = order_refundable_amount(locked)
     refund = None
     if left > 0:

@@ -52,7 +52,8 @@ def test_r23_an_unknown_placeholder_is_an_error_never_sent_literally(unknown):
     assert refusal is not None
     assert refusal.rule == "R23"
     assert f"“{unknown}” is not a placeholder" in refusal.message
-    assert "{buyer_name}, {order_number}, {business_name} and {product_name}" in refusal.message
+    known = "{buyer_name}, {order_number}, {business_name}, {product_name} and {adjustment_reason}"
+    assert known in refusal.message
     filled, fill_refusal = fill_placeholders(text, VALUES)
     assert fill_refusal == refusal
     assert filled == text  # nothing half-filled either

@@ -16,6 +16,7 @@ from messaging.attachments import IncomingAttachment
 from messaging.models import SUBJECT_MAX_LENGTH, Channel, Direction
 from messaging.sending import selectors
 from messaging.sending.services.subjects import subject_fit
+from orders.adjustments.selectors import order_cancel_reason
 from orders.models import Order, Product
 from orders.selectors import order_category_flags
 from templates_app import selectors as template_selectors
@@ -184,6 +185,7 @@ def facts_for(
             "order_completed_at": order.completed_at,
             "order_delivered_at": order.delivered_at,
             "category_flags": order_category_flags(order),
+            "adjustment_reason": order_cancel_reason(order),
             "review_already_requested": selectors.review_already_requested(order),
             # The whole subject: an order ID the column's cut took off was still named.
             "names_order_id": order.number in composed or order.number in draft.body_text,
