@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("accounts.urls")),
     path("", include("orders.urls")),
+    path("", include("orders.returns.urls")),
     path("", include("messaging.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,8 @@ import pytest
 from messaging import policy
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-ALL_FLAGS = frozenset({"customizable", "scheduled_delivery", "warranty"})
+# The category flags, and "open_return": the buyer has an open return (R29).
+ALL_FLAGS = frozenset({"customizable", "scheduled_delivery", "warranty", "open_return"})
 
 
 def _available(status, flags=ALL_FLAGS) -> set[str]:
@@ -85,7 +86,7 @@ def test_r5_refuses_a_reason_unavailable_for_the_order():
     assert "available after delivery" in refusal.message
     assert (
         policy.refuse_contact_reason(
-            reason="return_question", status="delivered", category_flags=frozenset()
+            reason="return_question", status="delivered", category_flags=frozenset({"open_return"})
         )
         is None
     )
