@@ -127,8 +127,9 @@ class NotificationPreferences(models.Model):
     seller = models.OneToOneField(
         SellerAccount, on_delete=models.CASCADE, related_name="notification_preferences"
     )
-    # "Buyer Messages": copies of buyer messages go to this address, from the buyer alias.
-    buyer_message_copies = models.BooleanField(default=False)
+    # "Buyer Messages": copies of buyer messages go to this address, from the buyer alias; on
+    # by default, to the account's email (accounts.selectors.notification_preferences_for_seller).
+    buyer_message_copies = models.BooleanField(default=True)
     buyer_message_copies_email = models.EmailField(blank=True)
     # "Buyer Opt-out": bounce-backs when a message is blocked because the buyer opted out (R4).
     opt_out_bounces = models.BooleanField(default=True)

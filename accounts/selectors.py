@@ -54,9 +54,30 @@ def buyer_profile_for_user(*, user: User) -> BuyerProfile:
     return profile
 
 
+def seller_account_email(*, seller: SellerAccount) -> str:
+    """The account's email address: its first owner's (R22's default copy address)."""
+    owner = (
+        SellerMembership.objects.filter(seller=seller, role=SellerMembership.Role.OWNER)
+        .order_by("joined_at", "id")
+        .values_list("user__email", flat=True)
+        .first()
+    )
+    return owner or ""
+
+
 def notification_preferences_for_seller(*, seller: SellerAccount) -> NotificationPreferences:
-    preferences, _ = NotificationPreferences.objects.get_or_create(seller=seller)
+    """The seller's preferences; made on first use with copies on, to the account's email (R22)."""
+    preferences, _ = NotificationPreferences.objects.get_or_create(
+        seller=seller, defaults={"buyer_message_copies_email": seller_account_email(seller=seller)}
+    )
     return preferences
+
+
+def seller_notification_address(*, seller: SellerAccount) -> str:
+    """Where the marketplace's notices to the seller go (new orders, R28): the address of
+    Notification Preferences, or the account's email while none is set."""
+    preferences = notification_preferences_for_seller(seller=seller)
+    return preferences.buyer_message_copies_email or seller_account_email(seller=seller)
 
 
 def require_seller_member(

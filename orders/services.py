@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import SellerAccount, User
 from accounts.services import relationship_get_or_create
+from orders.events import OrderEvent, OrderEventKind, order_event_emit
 from orders.models import Order, OrderItem, OrderStatus, OrderStatusChange, Product
 from orders.selectors import order_volume_forget, order_volume_window
 
@@ -77,6 +78,8 @@ def order_create(
         for line in lines
     )
     OrderStatusChange.objects.create(order=order, status=OrderStatus.PENDING, changed_at=placed_at)
+    # R28: the seller hears of the new order (messaging.notices), in this transaction.
+    order_event_emit(OrderEvent(kind=OrderEventKind.PLACED, order_id=order.pk, actor_id=buyer.pk))
     transaction.on_commit(
         lambda: _order_volume_refresh(seller_id=seller.pk, placed_at=order.placed_at)
     )

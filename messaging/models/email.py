@@ -106,6 +106,8 @@ class OutboundEmail(models.Model):
         BOUNCE = "bounce", "Bounce-back"
         PERMISSION_CONFIRMATION = "permission", "Messaging Permissions confirmation"
         CASE_CLOSING = "closing", "Case closes tomorrow (R10)"
+        ORDER_NOTICE = "notice", "Marketplace notice to the buyer (R28, R29)"
+        NEW_ORDER = "new_order", "New-order notice to the seller (R28)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

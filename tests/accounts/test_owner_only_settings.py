@@ -53,7 +53,7 @@ def test_member_cannot_post_notification_preferences(seller, member):
     )
     assert response.status_code == HTTPStatus.FORBIDDEN
     preferences = NotificationPreferences.objects.get_or_create(seller=seller)[0]
-    assert not preferences.buyer_message_copies
+    assert preferences.buyer_message_copies_email != "x@y.example"
     assert preferences.opt_out_bounces
 
 

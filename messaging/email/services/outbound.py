@@ -33,6 +33,7 @@ from core.refusals import Refusal
 from core.text import text_fit, text_one_line
 from messaging import jobs
 from messaging.models import Direction, InboundMail, Message, OutboundEmail, Outcome
+from messaging.policy.seller_limits import REVIEW_REQUEST_REASON
 from messaging.policy_page import policy_path
 from templates_app.selectors import buyer_language
 
@@ -50,6 +51,7 @@ AUTOMATIC_LIMIT_MSG = (
 )
 FROM_EMAIL_MAX_LENGTH = OutboundEmail._meta.get_field("from_email").max_length or 300
 SUBJECT_MAX_LENGTH = OutboundEmail._meta.get_field("subject").max_length or 300
+MARKETPLACE_NAME = "AlphaDiscounters"
 
 
 def message_id_new() -> str:
@@ -215,13 +217,21 @@ def emails_for_message(message: Message) -> None:
 
 
 def _to_buyer(message: Message) -> None:
-    """R19: from the business name at the seller alias, stated in the body too."""
+    """R19: from the business name at the seller alias, stated in the body too. A review request
+    (R17) is the marketplace's message on the seller's behalf: From the marketplace, the seller
+    named in the body, a reply still reaching the seller through the alias."""
     case, relationship = message.case, message.case.relationship
     buyer = case.buyer
     language = buyer_language(buyer_id=buyer.pk)
     business = case.seller.business_name
+    on_behalf = message.contact_reason == REVIEW_REQUEST_REASON
     context = {"message": message, "case": case, "business_name": business, "buyer": buyer}
-    text, html = _render("to_buyer", context, language)
+    text, html = _render("review_request" if on_behalf else "to_buyer", context, language)
+    headers = _thread_headers(message)
+    from_email = display_address(business, relationship.seller_alias)
+    if on_behalf:
+        from_email = display_address(MARKETPLACE_NAME, settings.DEFAULT_FROM_EMAIL)
+        headers["Reply-To"] = relationship.seller_alias
     header_id = message_id_new()
     if not message.email_message_id:
         Message.objects.filter(pk=message.pk).update(email_message_id=header_id)
@@ -230,12 +240,12 @@ def _to_buyer(message: Message) -> None:
         kind=OutboundEmail.Kind.TO_BUYER,
         key=f"to_buyer:{message.pk}",
         recipient=buyer.email,
-        from_email=display_address(business, relationship.seller_alias),
+        from_email=from_email,
         subject=message.subject,
         text=text,
         html=html,
         message=message,
-        headers=_thread_headers(message),
+        headers=headers,
         attachment_ids=list(message.attachments.values_list("pk", flat=True)),
         header_message_id=header_id,
     )
