@@ -249,7 +249,8 @@ def report_orders(seller, other_seller):
         )
         head = [order.number, placed, changed, status.label, order.relationship.buyer_alias]
         lines = [[*head, phone_shown, name_shown, *SHOWN[key]] for key in bought]
-        expected_lines.append((order.placed_at, order.pk, lines))
+        if status != OrderStatus.PENDING:  # not posted to the report yet (R28)
+            expected_lines.append((order.placed_at, order.pk, lines))
     empty = OrderFactory(seller=seller, placed_at=MOMENTS[0])
     empty.items.all().delete()
     head = [empty.number, REPORT_ORDERS[0][3], REPORT_ORDERS[0][3], OrderStatus.UNSHIPPED.label]

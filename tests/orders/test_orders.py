@@ -198,6 +198,7 @@ class TestOrderReport:
             ship_address="1 Main St",
             shipping_total=Decimal("5.00"),
         )
+        order_set_status(order=order, status=OrderStatus.UNSHIPPED)  # posted (R28)
         rows = self._records(seller_client.get(REPORT_URL))
         assert [(r["order-id"], r["sku"], r["product-name"]) for r in rows] == [
             (order.number, "MUG-01", "Tea mug"),
@@ -209,7 +210,7 @@ class TestOrderReport:
         ]
         for row in rows:
             assert row["buyer-alias"] == order.relationship.buyer_alias
-            assert row["order-status"] == "Pending"
+            assert row["order-status"] == "Unshipped"
             assert row["item-total"] == "52.50"  # the order's items total, as before
             assert row["shipping-total"] == "5.00"
             assert row["order-total"] == "57.50"
