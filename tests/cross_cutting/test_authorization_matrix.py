@@ -82,6 +82,16 @@ EXPECTED = {
         "login 403 403 200 200 404 403",
         None,
     ),
+    "orders:order_confirm_shipment": (
+        url("orders:order_confirm_shipment", "order_a", "number"),
+        "login 403 403 200 200 404 403",
+        "login 403 403 400 400 404 403",
+    ),
+    "orders:carrier_events": (
+        url("orders:carrier_events"),
+        "405 405 405 405 405 405 405",
+        "401 401 401 401 401 401 401",
+    ),
     "orders:buyer_order_list": (
         url("orders:buyer_order_list"),
         "login 200 200 403 403 403 403",
