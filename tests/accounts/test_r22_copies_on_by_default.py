@@ -4,6 +4,7 @@ owner can still turn them off; sellers that existed before keep what they had (a
 import importlib
 
 from django.apps import apps as global_apps
+from django.urls import reverse
 
 from accounts.models import NotificationPreferences
 from accounts.selectors import notification_preferences_for_seller
@@ -17,6 +18,15 @@ def test_r22_a_new_seller_gets_copies_on_to_the_account_email(seller, seller_own
     preferences = notification_preferences_for_seller(seller=seller)
     assert preferences.buyer_message_copies is True
     assert preferences.buyer_message_copies_email == seller_owner.email
+
+
+def test_r22_the_settings_page_of_a_new_seller_shows_copies_on_to_the_account_email(
+    seller_owner, seller_client
+):
+    page = seller_client.get(reverse("accounts:notification_preferences")).text
+    summary = page.split('id="buyer-message-copies-summary"')[1].split("</dd>")[0]
+    assert "A copy of every buyer message goes to" in summary
+    assert seller_owner.email in summary
 
 
 def test_r22_a_buyer_message_is_copied_to_the_account_email_by_default(seller, seller_owner):
