@@ -76,3 +76,7 @@ class OrderStatusChangeAdmin(admin.ModelAdmin):
         """Every field is read-only, so an added change had no order: an IntegrityError (500).
         Status changes are recorded when an order's status changes."""
         return False
+
+
+# Shipping's admins live with its models (orders/shipping/).
+from orders.shipping import admin as shipping_admin  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -136,10 +137,10 @@ def return_refund(request: SellerRequest, return_id: int) -> HttpResponse:
 
 
 @require_safe
+@login_required
 def return_photo(request: HttpRequest, return_id: int) -> FileResponse:
-    """The photo, only to the buyer who sent it and the seller's owner and members."""
-    if not request.user.is_authenticated:
-        raise Http404
+    """The photo, only to the buyer who sent it and the seller's owner and members (404 for
+    anyone else, as for another seller's order)."""
     return_request = get_object_or_404(ReturnRequest, pk=return_id)
     seller = seller_for_user(user=request.user)
     allowed = return_request.buyer_id == request.user.pk or (

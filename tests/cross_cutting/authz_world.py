@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -17,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import SellerMembership, User
 from messaging.email.services import outbound
 from messaging.models import Direction
+from orders.models import OrderStatus
+from orders.returns.services import return_request
 from templates_app.models import TemplateTag
 from tests.clients import signed_in_client
 from tests.factories import (
@@ -37,7 +40,13 @@ from tests.messaging.helpers import buyer_opens_case, seller_replies
 
 ROLES = ("anonymous", "buyer_a", "buyer_b", "owner_a", "member_a", "owner_b", "staff")
 
-OUR_NAMESPACES = {"", "accounts", "orders", "messaging"}
+# A 1×1 PNG: the return's photo (orders.returns.photos would store the same re-encoded).
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478"
+    "9c63f8cfc000000301010018dd8db00000000049454e44ae426082"
+)
+
+OUR_NAMESPACES = {"", "accounts", "orders", "returns", "messaging"}
 
 
 def url_names() -> set[str]:
@@ -116,6 +125,12 @@ def world_build() -> World:
     template_a = SellerTemplateFactory(seller=seller_a, tag_names=["Shipping"])
     tag_a = TemplateTag.objects.get(seller=seller_a, name="Shipping")
     permission_a = MessagingPermissionFactory(seller=seller_a)
+    return_a = return_request(
+        order=OrderFactory(seller=seller_a, buyer=buyer_a, status=OrderStatus.DELIVERED),
+        buyer=buyer_a,
+        reason="damaged",
+        photo=ContentFile(_PNG, name="photo.png"),
+    )
 
     # seller B and buyer B have their own world
     order_b = OrderFactory(seller=seller_b, buyer=buyer_b)
@@ -149,6 +164,7 @@ def world_build() -> World:
         tag_a=tag_a,
         permission_a=permission_a,
         extra={
+            "return_a": return_a,
             "email_action_token": outbound.action_token(message=buyer_message_a, action="report"),
             "permission_token": signing.dumps(
                 {"p": permission_a.pk, "e": permission_a.email.lower()},

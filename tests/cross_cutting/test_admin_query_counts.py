@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
+from tests.orders.shipping import factories as shipping_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,8 @@ FACTORIES = {
         factories.OrderFactory,
         factories.OrderItemFactory,
         factories.OrderStatusChangeFactory,
+        shipping_factories.ShipmentFactory,
+        shipping_factories.CarrierEventFactory,
         # messaging
         factories.RelationshipFactory,
         factories.MessageFactory,

@@ -317,6 +317,32 @@ EXPECTED = {
         "login 200 404 200 200 404 200",
         None,
     ),
+    "returns:return_list": (url("returns:return_list"), "login 403 403 200 200 200 403", None),
+    "returns:return_detail": (
+        lambda w: reverse("returns:return_detail", args=[w.extra["return_a"].pk]),
+        "login 403 403 200 200 404 403",
+        None,
+    ),
+    "returns:return_step": (
+        lambda w: reverse("returns:return_step", args=[w.extra["return_a"].pk, "authorize"]),
+        "405 405 405 405 405 405 405",
+        "login 403 403 302 302 404 403",
+    ),
+    "returns:return_refund": (
+        lambda w: reverse("returns:return_refund", args=[w.extra["return_a"].pk]),
+        "405 405 405 405 405 405 405",
+        "login 403 403 200 200 404 403",
+    ),
+    "returns:return_photo": (
+        lambda w: reverse("returns:return_photo", args=[w.extra["return_a"].pk]),
+        "login 200 404 200 200 404 404",
+        None,
+    ),
+    "returns:buyer_return_request": (
+        lambda w: reverse("returns:buyer_return_request", args=[w.extra["return_a"].order.number]),
+        "login 200 404 403 403 403 403",
+        "login 200 404 403 403 403 403",
+    ),
 }
 
 

@@ -104,7 +104,8 @@ def test_fuzz_page(world, name):
     assert page.status_code == 200, path
     fuzzer.send("HEAD", path, query=urlencoded(base))
     fuzzer.send("OPTIONS", path, query=urlencoded(base))
-    found = page_parse(path, page.body.decode())
+    # A file (a return's photo) has no links or forms to follow.
+    found = page_parse(path, page.body.decode() if "html" in page["Content-Type"] else "")
     fuzzer.query(path, base, view_query_params(path) | found.params.get(path, set()))
     first_link = {}
     for link in reversed(found.links):

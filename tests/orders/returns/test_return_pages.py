@@ -247,7 +247,7 @@ class TestReturnPhoto:
 
     def test_r29_the_photo_is_hidden_from_everyone_else(self, with_photo, other_seller, client):
         url = reverse("returns:return_photo", args=[with_photo.pk])
-        assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+        assert client.get(url).status_code == HTTPStatus.FOUND  # to the login page
         assert signed_in_client(BuyerFactory()).get(url).status_code == HTTPStatus.NOT_FOUND
         other = signed_in_client(seller_user(other_seller))
         assert other.get(url).status_code == HTTPStatus.NOT_FOUND

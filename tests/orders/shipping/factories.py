@@ -3,7 +3,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from orders.models import OrderStatus
-from orders.shipping.models import Carrier, Shipment
+from orders.shipping.models import Carrier, CarrierEvent, Shipment
 from tests.factories import OrderFactory, UserFactory
 
 
@@ -18,3 +18,15 @@ class ShipmentFactory(DjangoModelFactory):
     tracking_number = factory.Sequence(lambda n: f"1Z999AA1{n:010d}")
     ship_date = factory.LazyFunction(lambda: timezone.now().date())
     confirmed_by = factory.SubFactory(UserFactory)
+
+
+class CarrierEventFactory(DjangoModelFactory):
+    class Meta:
+        model = CarrierEvent
+
+    carrier = Carrier.UPS
+    event_id = factory.Sequence(lambda n: f"evt-{n}")
+    tracking_number = factory.Sequence(lambda n: f"1Z999AA1{n:010d}")
+    status = "delivered"
+    occurred_at = factory.LazyFunction(timezone.now)
+    result = "delivered"
