@@ -78,5 +78,6 @@ class OrderStatusChangeAdmin(admin.ModelAdmin):
         return False
 
 
-# Shipping's admins live with its models (orders/shipping/).
+# The order side's sub-packages register their own models.
+from orders.returns import admin as returns_admin  # noqa: E402, F401
 from orders.shipping import admin as shipping_admin  # noqa: E402, F401
