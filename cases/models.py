@@ -47,6 +47,7 @@ class Outcome(models.TextChoices):
     DELIVERED = "delivered", "Delivered"
     BLOCKED = "blocked", "Blocked"
     REJECTED = "rejected", "Rejected"
+    HELD = "held", "Held for review"  # R37: stored, delivered only when staff release it
 
 
 class ResponseState(models.TextChoices):

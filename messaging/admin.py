@@ -38,6 +38,7 @@ from messaging.moderation.dispute_file import (
 )
 from messaging.policy import CRITICAL_REASONS
 from messaging.presentation import contact_reason_label
+from messaging.sanctions import admin as sanctions_admin  # noqa: F401  (registers Sanction)
 from orders.admin import OrderAdmin
 from orders.models import Order
 

@@ -222,6 +222,26 @@ SECTIONS: tuple[PolicySection, ...] = (
         "ship. Case and accents do not matter. A message without both is refused, with what "
         "is missing.",
     ),
+    _section(
+        "R35", "suspended-messaging", "Suspended messaging",
+        "AlphaDiscounters staff can suspend a seller's messaging, with a reason and an optional "
+        "end date. While it lasts, no message to buyers leaves, from Seller Central or by "
+        "email; buyers' messages still arrive and are kept. The account's owners get an email "
+        "when it starts and ends, and Seller Central shows it until it is lifted.",
+    ),
+    _section(
+        "R36", "limited-messaging", "Limited proactive messaging",
+        "Staff can limit a seller's proactive messaging: Contact Buyer and review requests are "
+        "off, and so is writing again on a conversation the buyer has not written on. Replies "
+        "to a buyer's own messages still go through. It ends at its end date or when staff "
+        "lift it; the owners are told both times.",
+    ),
+    _section(
+        "R37", "held-for-review", "Messages held for review",
+        "Staff can hold a seller's next message for review: it is kept but not delivered, and "
+        "the seller sees it as held on the case page. Staff then release it (it is delivered "
+        "then) or reject it (it is never delivered, and the seller sees why).",
+    ),
 )  # fmt: skip
 
 SECTIONS_BY_RULE: dict[str, PolicySection] = {section.rule: section for section in SECTIONS}

@@ -26,6 +26,7 @@ from messaging.email.services.outbound import (
 )
 from messaging.models import InboundMail, OutboundEmail
 from messaging.performance.services import response_metrics_compute
+from messaging.sanctions.services import sanctions_lift_due
 from messaging.sending.services.files import attachment_orphans_sweep
 
 logger = logging.getLogger(__name__)
@@ -120,3 +121,9 @@ def review_requests_auto_task() -> int:
 def attachment_orphans_sweep_task() -> int:
     """Remove attachment files a rolled-back transaction left without a row (older than a day)."""
     return len(attachment_orphans_sweep())
+
+
+@shared_task(acks_late=True)
+def sanctions_lift_due_task() -> int:
+    """R38: lift the staff sanctions past their end date (and tell the sellers' owners)."""
+    return sanctions_lift_due()

@@ -9,6 +9,7 @@ from messaging.email import views as email_views
 from messaging.email import webhook as email_webhook
 from messaging.inbox import views as inbox
 from messaging.performance import views as performance
+from messaging.sanctions import views as sanctions
 from messaging.seller_templates import views as seller_templates
 from orders import converters  # noqa: F401  (registers <order_number:…>)
 
@@ -17,6 +18,7 @@ app_name = "messaging"
 urlpatterns = [
     # ---- seller inbox
     path("messages/", inbox.inbox, name="inbox"),
+    path("messages/sanctions/banner/", sanctions.sanction_banner, name="sanction_banner"),
     path("messages/<int:case_id>/", case_page.case_detail, name="case_detail"),
     path("messages/<int:case_id>/reply/", case_page.case_reply, name="case_reply"),
     path(

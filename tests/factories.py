@@ -47,6 +47,8 @@ from messaging.models import (
     ReportReason,
     ResponseState,
     ResponseTimeDaily,
+    Sanction,
+    SanctionKind,
     SellerContactReason,
     StaffWarning,
 )
@@ -681,3 +683,17 @@ class AccessFailureLogFactory(_AccessFactory):
 class AccessLogFactory(_AccessFactory):
     class Meta:
         model = AccessLog
+
+
+class SanctionFactory(DjangoModelFactory):
+    """A staff sanction on a seller's messaging (R30), active from now without an end date,
+    limiting proactive messaging unless `kind` says otherwise. Made directly: no email."""
+
+    class Meta:
+        model = Sanction
+
+    seller = factory.SubFactory(SellerAccountFactory)
+    kind = SanctionKind.LIMIT_PROACTIVE
+    reason = "Repeated review requests that asked for positive reviews."
+    set_by = factory.SubFactory(StaffFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=1))

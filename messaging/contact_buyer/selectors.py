@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from core.refusals import Refusal
 from messaging import policy
+from messaging.sanctions.selectors import proactive_refusal_for_seller
 from messaging.sending.selectors import review_already_requested
 from orders.models import Order, OrderStatus
 from orders.selectors import order_category_flags
@@ -18,8 +19,21 @@ def contact_reasons_for(order: Order) -> list[policy.ReasonAvailability]:
     return policy.contact_reasons_for_order(status=order.status, category_flags=flags)
 
 
-def contact_buyer_refusal(order: Order) -> Refusal | None:
-    """Why Contact Buyer is closed for this order (R5, R6), or None (no query)."""
+def _sanctioned(order: Order) -> Refusal | None:
+    """A staff sanction that turns proactive messages off (R35, R36), read once per order
+    object: the order page asks for Contact Buyer and Request a Review."""
+    memo: dict[int, Refusal | None] = order.__dict__.setdefault("_sanction_refusal", {})
+    if order.seller_id not in memo:
+        memo[order.seller_id] = proactive_refusal_for_seller(seller_id=order.seller_id)
+    return memo[order.seller_id]
+
+
+def contact_buyer_refusal(order: Order, *, sanctions: bool = True) -> Refusal | None:
+    """Why Contact Buyer is closed for this order (a staff sanction: R35, R36; R5, R6), or
+    None. Without `sanctions` no query is made (a list of orders: the link's page says why)."""
+    sanctioned = _sanctioned(order) if sanctions else None
+    if sanctioned is not None:
+        return sanctioned
     return policy.refuse_contact_buyer(
         status=order.status,
         order_number=order.number,
@@ -33,7 +47,11 @@ def contact_buyer_refusal(order: Order) -> Refusal | None:
 
 
 def review_request_refusal(order: Order) -> Refusal | None:
-    """Why "Request a Review" is not possible for this order right now (R17), or None."""
+    """Why "Request a Review" is not possible for this order right now (R35, R36, R17), or
+    None."""
+    sanctioned = _sanctioned(order)
+    if sanctioned is not None:
+        return sanctioned
     return policy.refuse_review_request(
         delivered_at=order.delivered_at,
         already_requested=review_already_requested(order),

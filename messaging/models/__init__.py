@@ -28,6 +28,7 @@ from messaging.models.performance import (
     MetricsWatermark,
     ResponseTimeDaily,
 )
+from messaging.models.sanctions import Sanction, SanctionKind
 
 __all__ = [
     "SUBJECT_MAX_LENGTH",
@@ -46,6 +47,8 @@ __all__ = [
     "OutboundEmail",
     "ReportReason",
     "ResponseTimeDaily",
+    "Sanction",
+    "SanctionKind",
     "SellerContactReason",
     "StaffWarning",
     "UndeletableQuerySet",

@@ -108,6 +108,7 @@ class OutboundEmail(models.Model):
         CASE_CLOSING = "closing", "Case closes tomorrow (R10)"
         ORDER_NOTICE = "notice", "Marketplace notice to the buyer (R28, R29)"
         NEW_ORDER = "new_order", "New-order notice to the seller (R28)"
+        SANCTION = "sanction", "Staff sanction set or lifted, to the owner (R39)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

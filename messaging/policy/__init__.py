@@ -9,6 +9,7 @@ By subject:
 - `contact_reasons`: what a proactive seller message may be about, critical ones (R5, R3);
 - `seller_limits`: opt-out (R2), the 30-day window and the order ID (R6, R7), the daily limit
   (R8), the review request (R17);
+- `sanctions`: staff sanctions on a seller's messaging (R35-R37);
 - `problem_with_order`: a Problem with Order message confirms the adjustment (R31);
 - `judge`: `judge(SendFacts)`, which applies them all in one order for every channel.
 
@@ -46,6 +47,7 @@ from messaging.policy.contact_reasons import (
 from messaging.policy.judge import (
     Blocked,
     Delivered,
+    Held,
     Refused,
     SendFacts,
     Verdict,
@@ -54,6 +56,15 @@ from messaging.policy.judge import (
 from messaging.policy.problem_with_order import (
     PROBLEM_WITH_ORDER_REASON,
     refuse_unconfirmed_adjustment,
+)
+from messaging.policy.sanctions import (
+    HELD_RULE,
+    LIMITED_RULE,
+    REJECTED_MSG,
+    SUSPENDED_RULE,
+    SanctionFact,
+    proactive_refusal,
+    until_text,
 )
 from messaging.policy.seller_limits import (
     DAILY_LIMIT_BASE,
@@ -95,6 +106,14 @@ __all__ = [
     "DAILY_LIMIT_REACHED_MSG",
     "DAILY_LIMIT_WINDOW_DAYS",
     "Delivered",
+    "HELD_RULE",
+    "Held",
+    "LIMITED_RULE",
+    "REJECTED_MSG",
+    "SUSPENDED_RULE",
+    "SanctionFact",
+    "proactive_refusal",
+    "until_text",
     "IMPORTANT_MARK",
     "IMPORTANT_MARK_MISUSED_MSG",
     "NOT_ACCEPTING_MSG",

@@ -12,6 +12,12 @@ from messaging.policy.problem_with_order import (
     PROBLEM_WITH_ORDER_REASON,
     refuse_unconfirmed_adjustment,
 )
+from messaging.policy.sanctions import (
+    SanctionFact,
+    hold_for_review,
+    refuse_limited,
+    refuse_suspended,
+)
 from messaging.policy.seller_limits import (
     DAILY_LIMIT_BASE,
     REVIEW_REQUEST_REASON,
@@ -69,6 +75,8 @@ class SendFacts:
     from_template: bool = False
     # Seller messages: the reason code the seller canceled the order with (R31), or "".
     adjustment_reason: str = ""
+    # Seller messages: the seller's active staff sanctions (R35-R37).
+    sanctions: tuple[SanctionFact, ...] = ()
 
     @property
     def proactive(self) -> bool:
@@ -99,16 +107,28 @@ class Refused:
     refusal: Refusal
 
 
-Verdict = Delivered | Blocked | Refused
+@dataclass(frozen=True)
+class Held:
+    """Stored but not delivered until staff release it (R37); the hold takes this message."""
+
+    refusal: Refusal
+    sanction_id: int
+
+
+Verdict = Delivered | Blocked | Held | Refused
 
 
 def _refusals(facts: SendFacts) -> Iterator[Refusal | None]:
     """The rules in the order they are applied; the first refusal is the verdict.
 
-    Who may write at all comes first (R20, R18), then the case (R9), then what a proactive
-    seller message may be about (R17, R5, R6, R7), then the message itself (R3, R12, R23, R13), and
-    last the daily limit (R8), so a refused draft never uses up a message of the day.
+    Who may write at all comes first (staff sanctions R35 and R36, R20, R18), then the case (R9),
+    then what a proactive seller message may be about (R17, R5, R6, R7), then the message itself
+    (R3, R12, R23, R13), and last the daily limit (R8), so a refused draft never uses up a
+    message of the day. A seller message that passes may still be blocked (R2) or held (R37).
     """
+    if facts.from_seller and facts.sanctions:
+        yield refuse_suspended(sanctions=facts.sanctions)
+        yield refuse_limited(sanctions=facts.sanctions, replies_to_buyer=facts.replies_to_buyer)
     if not facts.from_seller and facts.case_status is None:
         yield refuse_seller_to_seller(sender_is_seller_member=facts.sender_is_seller_member)
         yield refuse_not_accepting(
@@ -163,7 +183,8 @@ def _refusals(facts: SendFacts) -> Iterator[Refusal | None]:
 
 def judge(facts: SendFacts) -> Verdict:
     """Every rule of SPEC section 4 that decides on a message, for web, email and tasks alike:
-    `Refused` (not stored), `Blocked` (stored, not delivered: R2) or `Delivered`."""
+    `Refused` (not stored), `Blocked` (stored, not delivered: R2), `Held` (stored until staff
+    decide: R37) or `Delivered`."""
     for refusal in _refusals(facts):
         if refusal is not None:
             return Refused(refusal)
@@ -175,4 +196,7 @@ def judge(facts: SendFacts) -> Verdict:
         )
         if blocked is not None:
             return Blocked(blocked)
+        held = hold_for_review(sanctions=facts.sanctions)
+        if held is not None:
+            return Held(refusal=held[1], sanction_id=held[0])
     return Delivered()

@@ -52,8 +52,9 @@ def response_target_hours() -> int:
 
 @register.filter
 def contact_buyer_open(order: Order) -> bool:
-    """Manage Orders links Contact Buyer only where a message is possible (R5, R6)."""
-    return contact_buyer_refusal(order) is None
+    """Manage Orders links Contact Buyer only where a message is possible (R5, R6); under a
+    staff sanction the link's page says it is off (no query per row)."""
+    return contact_buyer_refusal(order, sanctions=False) is None
 
 
 @register.inclusion_tag("components/order_contact_actions.html")

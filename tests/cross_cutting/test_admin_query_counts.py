@@ -43,6 +43,7 @@ FACTORIES = {
         factories.MessageReportFactory,
         factories.BlockedMessageNoticeFactory,
         factories.StaffWarningFactory,
+        factories.SanctionFactory,
         factories.MessagingPermissionFactory,
         factories.InboundMailFactory,
         factories.OutboundEmailFactory,

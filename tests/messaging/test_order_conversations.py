@@ -112,8 +112,9 @@ def test_seller_order_page_query_count_does_not_grow_with_cases(
         buyer_opens_case(order=order)
     client = signed_in_client(seller_owner)
     # savepoint + release (ATOMIC_REQUESTS), session, user, membership with seller, order,
-    # its items with products, its status changes, the R17 review check, the order's cases
-    with django_assert_max_num_queries(10):
+    # its items with products, its status changes, the seller's staff sanctions (R35, R36: once
+    # for Contact Buyer and Request a Review), the R17 review check, the order's cases
+    with django_assert_max_num_queries(11):
         response = client.get(_seller_order(order))
     assert len(_listed(response)) == cases
 

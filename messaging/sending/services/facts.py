@@ -14,6 +14,7 @@ from core.refusals import NotAParty
 from messaging import policy
 from messaging.attachments import IncomingAttachment
 from messaging.models import SUBJECT_MAX_LENGTH, Channel, Direction
+from messaging.sanctions.selectors import sanction_facts
 from messaging.sending import selectors
 from messaging.sending.services.subjects import subject_fit
 from orders.adjustments.selectors import order_cancel_reason
@@ -198,6 +199,7 @@ def facts_for(
         replies_to_buyer=replies_to_buyer,
         allowed_addresses=(route.relationship.buyer_alias, route.relationship.seller_alias),
         marketing_phrases=template_selectors.marketing_phrases_active(),
+        sanctions=sanction_facts(seller_id=seller.pk, now=now),
         **order_facts,
         **common,
     )

@@ -27,6 +27,7 @@ from messaging.attachments import CheckedAttachment, attachments_check
 from messaging.email.services import outbound
 from messaging.inbox.services import blocked_notice_create
 from messaging.models import Attachment, Channel, Direction, Message, Outcome, ResponseState
+from messaging.sanctions.services import held_message_attach
 from messaging.sending import selectors
 from messaging.sending.services.facts import Draft, Route, facts_for, route_for
 from messaging.sending.services.files import attachment_files_delete
@@ -144,6 +145,7 @@ def _store(
             at=now,
         )
     blocked = verdict.refusal if isinstance(verdict, policy.Blocked) else None
+    held = verdict if isinstance(verdict, policy.Held) else None
     # R23: a message started from one of the seller's templates counts as a use of it.
     template_id = (
         seller_template_use_record(seller_id=case.seller_id, template_id=draft.template_id, at=now)
@@ -159,12 +161,16 @@ def _store(
         channel=channel,
         at=now,
         blocked=blocked,
+        held=held.refusal if held else None,
         email_message_id=email_message_id,
         template_id=template_id,
     )
     for attachment in checked:
         _attachment_create(message, attachment, at=now, written=written)
-    if blocked is not None:
+    if held is not None:
+        # R37: stored, not delivered; staff release or reject it from the sanction.
+        held_message_attach(sanction_id=held.sanction_id, message=message)
+    elif blocked is not None:
         blocked_notice_create(message=message)
     elif route.from_seller:
         # R8: the pages' count of today's delivered messages is one short from now on.
@@ -205,10 +211,12 @@ def _message_create(
     blocked: Refusal | None,
     email_message_id: str | None,
     template_id: int | None = None,
+    held: Refusal | None = None,
 ) -> Message:
     # R14: HTML is sanitized here, the one way into the database, so pages may show it as is;
     # every message also keeps a plain-text body.
     body_html = html_sanitize(draft.body_html) if draft.body_html.strip() else ""
+    stopped = held or blocked
     return Message.objects.create(
         case=case,
         seller_id=case.seller_id,
@@ -223,9 +231,9 @@ def _message_create(
         is_critical=facts.critical,
         template_id=template_id,
         created_at=at,
-        outcome=Outcome.BLOCKED if blocked else Outcome.DELIVERED,
-        outcome_rule=blocked.rule if blocked else "",
-        outcome_reason=blocked.message if blocked else "",
+        outcome=Outcome.HELD if held else Outcome.BLOCKED if blocked else Outcome.DELIVERED,
+        outcome_rule=stopped.rule if stopped else "",
+        outcome_reason=stopped.message if stopped else "",
         response_state=(
             ResponseState.NEEDED
             if direction == Direction.BUYER_TO_SELLER
