@@ -79,5 +79,6 @@ class OrderStatusChangeAdmin(admin.ModelAdmin):
 
 
 # The order side's sub-packages register their own models.
+from orders.adjustments import admin as adjustments_admin  # noqa: E402, F401
 from orders.returns import admin as returns_admin  # noqa: E402, F401
 from orders.shipping import admin as shipping_admin  # noqa: E402, F401

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
+from tests.orders.adjustments import factories as adjustment_factories
 from tests.orders.shipping import factories as shipping_factories
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,7 @@ FACTORIES = {
         factories.OrderStatusChangeFactory,
         shipping_factories.ShipmentFactory,
         shipping_factories.CarrierEventFactory,
+        adjustment_factories.RefundFactory,
         # messaging
         factories.RelationshipFactory,
         factories.MessageFactory,
