@@ -19,6 +19,7 @@ from cases.services import case_change_state_by_seller
 from messaging.moderation.services.flags import message_report
 from messaging.sending import services
 from orders.models import OrderStatus
+from orders.returns.services import return_request
 from tests.browser.conftest import sign_in, wait_until
 from tests.factories import (
     BuyerFactory,
@@ -71,6 +72,10 @@ def _world() -> dict:
         "buyer": buyer,
         "pending": pending,
         "shipped": shipped,
+        # R29: a return on the shipped order (Manage Returns, its page), and a delivered order
+        # the buyer may still return (the Request a return form).
+        "return": return_request(order=shipped, buyer=buyer, reason="damaged", comment="Dented."),
+        "delivered": OrderFactory(seller=seller, buyer=buyer, status=OrderStatus.DELIVERED),
         "waiting": waiting,
         "reply": reply,
     }
@@ -97,6 +102,8 @@ def _pages(world: dict, role: str) -> list[str]:
             reverse("messaging:messaging_permissions"),
             reverse("messaging:response_time"),
             reverse("messaging:policy"),
+            reverse("returns:return_list"),
+            reverse("returns:return_detail", args=[world["return"].pk]),
         ]
     if role == "buyer":
         return [
@@ -109,6 +116,7 @@ def _pages(world: dict, role: str) -> list[str]:
             reverse("messaging:store", args=[seller.slug]),
             reverse("messaging:store_ask", args=[seller.slug]),
             reverse("accounts:buyer_communication_settings"),
+            reverse("returns:buyer_return_request", args=[world["delivered"].number]),
         ]
     return [
         reverse("accounts:login"),
