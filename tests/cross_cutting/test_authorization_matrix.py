@@ -92,6 +92,11 @@ EXPECTED = {
         "405 405 405 405 405 405 405",
         "401 401 401 401 401 401 401",
     ),
+    "orders:order_cancel": (
+        url("orders:order_cancel", "order_a", "number"),
+        "login 403 403 200 200 404 403",
+        "login 403 403 400 400 404 403",
+    ),
     "orders:buyer_order_list": (
         url("orders:buyer_order_list"),
         "login 200 200 403 403 403 403",
