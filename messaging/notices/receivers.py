@@ -14,5 +14,7 @@ from orders.events import OrderEvent, OrderEventKind, order_event
 def order_event_notices(sender: Any, event: OrderEvent, **kwargs: Any) -> None:
     if event.kind == OrderEventKind.PLACED:
         new_order_notice_queue(event)
+    elif event.kind == OrderEventKind.REFUNDED and event.details.get("cancellation"):
+        return  # the cancellation notice names the refund: one email for one action
     elif event.kind in BUYER_NOTICE_KINDS:
         buyer_notice_queue(event)

@@ -42,13 +42,15 @@ def order_refund(
     reason: str,
     source: str = RefundSource.ADJUSTMENT,
     source_id: int | None = None,
+    cancellation: bool = False,
 ) -> Refund:
     """Refund `amount` (in the order's currency) of the order, for `reason` (a RefundReason).
 
     The amount must be positive and at most what is left to refund (`order_refundable_amount`),
     checked under the order's row lock. Emits REFUNDED in this transaction. Bad input raises
     ValidationError with a message for the seller (code: not_positive, cents, too_much,
-    nothing_left, reason); an actor of another seller raises PermissionDenied."""
+    nothing_left, reason); an actor of another seller raises PermissionDenied. `cancellation`:
+    the refund is part of canceling the order (its CANCELED event tells the buyer of both)."""
     _check_actor(order=order, actor=actor)
     if reason not in RefundReason.values:
         raise ValidationError(REFUND_REASON_UNKNOWN, code="reason")
@@ -91,6 +93,7 @@ def order_refund(
                 "refund_id": refund.pk,
                 "source": source,
                 "source_id": source_id,
+                "cancellation": cancellation,
             },
         )
     )
@@ -114,7 +117,9 @@ def order_cancel(*, order: Order, actor: User | None, reason: str) -> Refund | N
     left = order_refundable_amount(locked)
     refund = None
     if left > 0:
-        refund = order_refund(order=locked, actor=actor, amount=left, reason=reason)
+        refund = order_refund(
+            order=locked, actor=actor, amount=left, reason=reason, cancellation=True
+        )
     order_set_status(order=locked, status=OrderStatus.CANCELED, actor=actor)
     order_event_emit(
         OrderEvent(

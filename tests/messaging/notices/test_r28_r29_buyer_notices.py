@@ -2,6 +2,7 @@
 to the buyer's real address, in the buyer's language, and is sent after commit. The events are
 emitted here directly (orders.events), as the shipping, adjustment and returns services do."""
 
+from decimal import Decimal
 from email.utils import parseaddr
 
 import pytest
@@ -10,6 +11,7 @@ from django.core import mail
 
 from accounts.models import BuyerProfile
 from messaging.models import OutboundEmail
+from orders.adjustments.services import order_cancel, order_refund
 from orders.events import OrderEvent, OrderEventKind, order_event_emit
 from tests.factories import BuyerFactory, OrderFactory
 
@@ -156,3 +158,24 @@ def test_r28_a_notice_that_cannot_be_written_fails_the_event(seller, monkeypatch
     with pytest.raises(RuntimeError):
         order_event_emit(OrderEvent(kind=OrderEventKind.DELIVERED, order_id=order.pk, details={}))
     assert not OutboundEmail.objects.exists()
+
+
+def test_r28_canceling_an_order_sends_the_buyer_one_notice_that_names_the_refund(
+    seller, seller_owner, django_capture_on_commit_callbacks
+):
+    """The cancellation refunds the whole order in the same action: one email says both (a
+    separate refund email for the same money only repeated it)."""
+    order = OrderFactory(seller=seller, total=Decimal("24.98"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order=order, actor=seller_owner, reason="NoInventory")
+    to_buyer = [email for email in mail.outbox if email.to == [order.buyer.email]]
+    assert len(to_buyer) == 1, [email.subject for email in to_buyer]
+    assert "canceled" in to_buyer[0].subject
+    assert "24.98" in to_buyer[0].body
+
+    later = OrderFactory(seller=seller, buyer=order.buyer, total=Decimal("10.00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order=later, actor=seller_owner, amount=Decimal("4"), reason="PriceError")
+    refunds = [email for email in mail.outbox if "Refund" in email.subject]
+    assert len(refunds) == 1  # a refund on its own is still announced
