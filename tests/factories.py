@@ -449,6 +449,7 @@ def migration_data_install() -> None:
     dispute_resolution_group_install()
     import_module("messaging.migrations.0011_periodic_tasks").schedules_create(apps, None)
     import_module("messaging.migrations.0014_attachment_sweep_schedule").schedule_create(apps, None)
+    import_module("messaging.migrations.0020_sanctions").schedule_create(apps, None)
 
 
 def migration_data_install_if_missing() -> None:

@@ -13,6 +13,7 @@ EXPECTED = {
     "messaging.tasks.email_queue_sweep",
     "messaging.tasks.review_requests_auto_task",
     "messaging.tasks.attachment_orphans_sweep_task",
+    "messaging.tasks.sanctions_lift_due_task",
 }
 
 

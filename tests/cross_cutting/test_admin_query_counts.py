@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.orders.adjustments import factories as adjustment_factories
+from tests.orders.returns import factories as return_factories
 from tests.orders.shipping import factories as shipping_factories
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ FACTORIES = {
         shipping_factories.ShipmentFactory,
         shipping_factories.CarrierEventFactory,
         adjustment_factories.RefundFactory,
+        return_factories.ReturnRequestFactory,
         # messaging
         factories.RelationshipFactory,
         factories.MessageFactory,

@@ -24,6 +24,7 @@ from django.utils.html import escape
 
 from accounts.models import Relationship, User
 from cases.models import Case
+from templates_app.platform_defaults import PLATFORM_TEMPLATES
 from tests.clients import signed_in_client
 
 PREVIOUS_HEAD = [
@@ -153,5 +154,7 @@ def test_the_templates_migrations_step_back_and_forward_keeping_the_marketing_ph
 
     assert set(MarketingPhrase.objects.values_list("phrase", "active")) == phrases
     assert ContentType.objects.get_for_model(MarketingPhrase).app_label == "templates_app"
-    assert PlatformTemplate.objects.count() == 9
-    assert PlatformTemplateTranslation.objects.count() == 45
+    assert PlatformTemplate.objects.count() == len(PLATFORM_TEMPLATES)
+    assert PlatformTemplateTranslation.objects.count() == sum(
+        len(texts) for _, texts in PLATFORM_TEMPLATES.values()
+    )

@@ -128,8 +128,8 @@ def test_buyer_order_page_query_count_does_not_grow_with_cases(
     for _ in range(cases):
         buyer_opens_case(order=order)
     client = signed_in_client(buyer)
-    # savepoint + release (ATOMIC_REQUESTS), session, user, seller-membership probe, order,
-    # its items with products, its status changes, the buyer's cases about it
-    with django_assert_max_num_queries(9):
+    # savepoint + release (ATOMIC_REQUESTS), session, user, order (with its shipment), its items
+    # with products, its status changes, the buyer's cases about it, its returns, its refunds
+    with django_assert_max_num_queries(10):
         response = client.get(_buyer_order(order))
     assert len(_listed(response)) == cases
