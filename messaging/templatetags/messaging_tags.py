@@ -62,11 +62,14 @@ def order_contact_actions(order: Order) -> dict[str, Any]:
     """ "Contact Buyer: <name>" and "Request a Review" (R17) on the seller's order page."""
     refusal = review_request_refusal(order)
     contact_refusal = contact_buyer_refusal(order)
+    # One reason for both (a staff sanction) is said once, and both buttons point at it.
+    said_once = refusal is not None and contact_refusal is not None and refusal == contact_refusal
     return {
         "order": order,
         "contact_refusal": contact_refusal,
         "review_allowed": refusal is None,
-        "review_refusal": refusal,
+        "review_refusal": None if said_once else refusal,
+        "review_why_not_id": "contact-why-not" if said_once else "review-why-not",
     }
 
 

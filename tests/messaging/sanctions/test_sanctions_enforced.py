@@ -73,6 +73,9 @@ def test_r36_limit_turns_contact_buyer_and_review_requests_off_but_replies_go_th
     detail = seller_client.get(reverse("orders:order_detail", args=[order.number])).text
     assert 'id="contact-buyer-link" disabled' in detail
     assert "limited your proactive messaging: Unsolicited offers." in unescape(detail)
+    # Both buttons are off for the same reason: it is said once, and both point at it.
+    assert unescape(detail).count("limited your proactive messaging: Unsolicited offers.") == 1
+    assert 'id="request-review" disabled aria-describedby="contact-why-not"' in detail
     page = seller_client.get(reverse("messaging:contact_buyer", args=[order.number])).text
     assert 'data-rule="R36"' in page
     assert 'id="contact-buyer-form"' not in page
