@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connection
 from django.db.models import Model, QuerySet
+from django.http import QueryDict
 
 _M = TypeVar("_M", bound=Model)
 
@@ -127,3 +128,11 @@ def capped_page_sql(
     return capped_page_of(
         rows, number=number, count=counted, per_page=per_page, count_cap=count_cap
     )
+
+
+def query_without_page(query: QueryDict) -> str:
+    """The page's query string without its page number: what the pagination links add theirs
+    to (and what the order report takes as its filters)."""
+    rest = query.copy()
+    rest.pop("page", None)
+    return rest.urlencode()

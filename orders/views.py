@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.decorators import buyer_required, seller_required
 from accounts.http import AuthenticatedRequest, SellerRequest
 from core.htmx import page_or_partial
+from core.pagination import query_without_page
 from orders import selectors
 from orders.forms import OrderFilterForm
 from orders.models import Order
@@ -141,8 +142,6 @@ def order_list(request: SellerRequest) -> HttpResponse:
         page_number=request.GET.get("page"),
         per_page=ORDERS_PER_PAGE,
     )
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
     return render(
         request,
         page_or_partial(request, "orders/order_list.html", "order-results"),
@@ -150,7 +149,7 @@ def order_list(request: SellerRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": order_rows(page.object_list),
-            "query_without_page": query_without_page.urlencode(),
+            "query_without_page": query_without_page(request.GET),
         },
     )
 

@@ -21,7 +21,7 @@ from accounts.http import SellerRequest
 from cases import selectors as case_selectors
 from cases.selectors import CHANGE_TOKEN_MAX
 from core.htmx import page_or_partial
-from core.pagination import capped_page
+from core.pagination import capped_page, query_without_page
 from core.params import int_param
 from messaging import policy
 from messaging.inbox import selectors, services
@@ -73,8 +73,6 @@ def inbox(request: SellerRequest) -> HttpResponse:
     notice_count, staff_warnings = (
         selectors.inbox_notices_for_seller(seller=request.seller) if full_page else (0, [])
     )
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
     return render(
         request,
         template,
@@ -85,7 +83,7 @@ def inbox(request: SellerRequest) -> HttpResponse:
             "query": query.strip(),
             "page": page,
             "rows_html": rows_html,
-            "query_without_page": query_without_page.urlencode(),
+            "query_without_page": query_without_page(request.GET),
             "notice_count": notice_count,
             "staff_warnings": staff_warnings,
             **inbox_live_context(filter_key=filter_key, query=query.strip(), since=since, count=0),

@@ -25,7 +25,7 @@ from accounts.http import SellerRequest
 from cases.models import Case
 from core.htmx import page_or_partial
 from core.http import require_GET_or_POST
-from core.pagination import capped_page
+from core.pagination import capped_page, query_without_page
 from core.params import int_param
 from core.refusals import MessageRefused, Refusal
 from messaging.case_page.selectors import case_scope_for_seller
@@ -85,8 +85,6 @@ def templates_manage(request: SellerRequest) -> HttpResponse:
     )
     rows = [(template, analytics[template.pk]) for template in page.object_list]
     partial = "template-list" if request.htmx.target == "template-list" else "templates-page"
-    keep = request.GET.copy()
-    keep.pop("page", None)
     return render(
         request,
         page_or_partial(request, MANAGE_TEMPLATE, partial),
@@ -97,7 +95,7 @@ def templates_manage(request: SellerRequest) -> HttpResponse:
             "query": query,
             "page": page,
             "rows": rows,
-            "query_without_page": keep.urlencode(),
+            "query_without_page": query_without_page(request.GET),
             "window_days": WINDOW_DAYS,
             "settled_hours": SETTLED_HOURS,
         },

@@ -16,6 +16,7 @@ from accounts.http import AuthenticatedRequest, SellerRequest
 from accounts.selectors import seller_for_user
 from core.htmx import page_or_partial
 from core.http import require_GET_or_POST
+from core.pagination import query_without_page
 from orders import selectors as order_selectors
 from orders.adjustments.models import RefundReason
 from orders.adjustments.selectors import order_refundable_amount
@@ -47,12 +48,10 @@ def return_list(request: SellerRequest) -> HttpResponse:
         page_number=request.GET.get("page"),
         per_page=RETURNS_PER_PAGE,
     )
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
     return render(
         request,
         page_or_partial(request, "orders/returns/return_list.html", "return-results"),
-        {"form": form, "page": page, "query_without_page": query_without_page.urlencode()},
+        {"form": form, "page": page, "query_without_page": query_without_page(request.GET)},
     )
 
 
